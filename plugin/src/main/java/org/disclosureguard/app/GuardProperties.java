@@ -1,0 +1,103 @@
+package org.disclosureguard.app;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** The guard's settings, under {@code guard.*}. Documented in {@code docs/configuration.md}. */
+@ConfigurationProperties(prefix = "guard")
+public class GuardProperties {
+
+    /** The guard's base URL as requesters see it; when empty, taken from each request. */
+    private String publicBaseUrl;
+
+    /** Resource types the guard answers read and search for. */
+    private List<String> resourceTypes = new ArrayList<>(List.of("Patient", "RelatedPerson", "Practitioner",
+            "PractitionerRole", "Organization", "Location", "Encounter", "Observation", "Condition",
+            "AllergyIntolerance", "MedicationRequest", "MedicationStatement", "Immunization", "Procedure"));
+
+    private final Upstream upstream = new Upstream();
+    private final Labels labels = new Labels();
+
+    public String getPublicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    public void setPublicBaseUrl(String publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public List<String> getResourceTypes() {
+        return resourceTypes;
+    }
+
+    public void setResourceTypes(List<String> resourceTypes) {
+        this.resourceTypes = resourceTypes;
+    }
+
+    public Upstream getUpstream() {
+        return upstream;
+    }
+
+    public Labels getLabels() {
+        return labels;
+    }
+
+    /** The practice FHIR server. */
+    public static class Upstream {
+        /** Its FHIR base URL, for example http://127.0.0.1:8090/fhir. Required. */
+        private URI baseUrl;
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private Duration timeout = Duration.ofSeconds(30);
+        private long maxResponseBytes = 64L * 1024 * 1024;
+
+        public URI getBaseUrl() {
+            return baseUrl;
+        }
+
+        public void setBaseUrl(URI baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public long getMaxResponseBytes() {
+            return maxResponseBytes;
+        }
+
+        public void setMaxResponseBytes(long maxResponseBytes) {
+            this.maxResponseBytes = maxResponseBytes;
+        }
+    }
+
+    /** Labelling. */
+    public static class Labels {
+        /** A label configuration file replacing the product's defaults; empty for the defaults. */
+        private Path file;
+
+        public Path getFile() {
+            return file;
+        }
+
+        public void setFile(Path file) {
+            this.file = file;
+        }
+    }
+}

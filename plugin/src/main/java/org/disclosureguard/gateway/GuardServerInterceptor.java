@@ -1,0 +1,60 @@
+package org.disclosureguard.gateway;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CodeType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guard's adjustments to HAPI's own answers: the CapabilityStatement says what the guard is and that it
+ * speaks JSON only, and an unexpected exception never reaches the requester with its message, class name or
+ * stack trace. Stateless and thread-safe.
+ */
+@Interceptor
+public final class GuardServerInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GuardServerInterceptor.class);
+
+    private final String version;
+
+    public GuardServerInterceptor(String version) {
+        this.version = version;
+    }
+
+    @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+    public void describe(IBaseConformance conformance) {
+        if (conformance instanceof CapabilityStatement statement) {
+            statement.getSoftware().setName("Disclosure Guard").setVersion(version);
+            statement.getImplementation().setDescription(
+                    "Disclosure Guard in front of a GP practice FHIR server: every Patient, RelatedPerson and "
+                            + "Practitioner it serves carries HL7 DS4P inline security labels.");
+            statement.setFormat(List.of(new CodeType("application/fhir+json"), new CodeType("json")));
+            statement.setPatchFormat(List.of());
+            for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
+                rest.getSecurity().setDescription("Internal requests from the practice network only. Demographic "
+                        + "elements are labelled per https://hl7.org/fhir/uv/security-label-ds4p/.");
+            }
+        }
+    }
+
+    /** Replaces any exception that is not a deliberate 4xx answer by a plain DG-1500, logging the original. */
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException scrub(RequestDetails request, Throwable exception,
+            HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
+        if (exception instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
+            return null;
+        }
+        LOG.error("DG-1500 unexpected failure answering {}", request.getCompleteUrl(), exception);
+        return new InternalErrorException(GuardError.INTERNAL.code() + ": " + GuardError.INTERNAL.message());
+    }
+}

@@ -1,0 +1,33 @@
+package org.disclosureguard.gateway;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Builds the guard's OperationOutcome for a {@link GuardError}. Stateless and thread-safe. */
+public final class OperationOutcomes {
+
+    /** The code system of the guard's error codes. */
+    public static final String ERROR_SYSTEM = "https://fhir.disclosureguard.org/CodeSystem/error";
+
+    private OperationOutcomes() {}
+
+    /** The OperationOutcome for an error, with the guard-written detail (if any) after the error's message. */
+    public static ObjectNode of(GuardError error, String detail) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        ObjectNode outcome = nodes.objectNode();
+        outcome.put("resourceType", "OperationOutcome");
+        ArrayNode issues = outcome.putArray("issue");
+        ObjectNode issue = issues.addObject();
+        issue.put("severity", error.status() >= 500 ? "fatal" : "error");
+        issue.put("code", error.issueType());
+        ObjectNode details = issue.putObject("details");
+        ObjectNode coding = details.putArray("coding").addObject();
+        coding.put("system", ERROR_SYSTEM);
+        coding.put("code", error.code());
+        String text = error.message() + (detail == null ? "" : " " + detail);
+        details.put("text", text);
+        issue.put("diagnostics", error.code() + ": " + text);
+        return outcome;
+    }
+}

@@ -1,0 +1,190 @@
+package org.disclosureguard.gateway;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.disclosureguard.labels.TreeLabeller;
+import org.disclosureguard.upstream.UpstreamClient;
+import org.disclosureguard.upstream.UpstreamFailure;
+import org.disclosureguard.upstream.UpstreamResponse;
+
+/**
+ * The response path for the interactions the guard binds: build the upstream request, fetch, check that the
+ * answer is what was asked for, label it, rewrite its links, and serialize it. The whole answer is prepared in
+ * memory before anything is written, so a failure at any step releases nothing.
+ *
+ * <p>Thread-safe: holds only thread-safe collaborators.
+ */
+public final class ResponsePath {
+
+    /** The interactions the guard answers through this path. */
+    public enum Interaction {
+        READ,
+        SEARCH,
+        PAGE
+    }
+
+    /**
+     * One request, as HAPI's router understood it.
+     *
+     * @param interaction what is asked
+     * @param resourceType the resource type (null for {@link Interaction#PAGE})
+     * @param id the logical id for {@link Interaction#READ}, otherwise null
+     * @param parameters the decoded query (or form) parameters
+     * @param headers request headers (any case)
+     * @param guardBase the guard's base URL as the requester sees it, without trailing slash
+     */
+    public record Inbound(Interaction interaction, String resourceType, String id, Map<String, String[]> parameters,
+            Map<String, String> headers, String guardBase) {}
+
+    /** A complete answer, ready to write. */
+    public record Outbound(int status, Map<String, String> headers, byte[] body) {}
+
+    /** Parameters that shape the guard's own output and are never forwarded. */
+    static final Set<String> LOCAL_PARAMETERS = Set.of("_format", "_pretty");
+
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final String FHIR_JSON_UTF8 = "application/fhir+json;charset=UTF-8";
+
+    private final UpstreamClient upstream;
+    private final TreeLabeller labeller;
+    private final FhirJson json;
+
+    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json) {
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.labeller = Objects.requireNonNull(labeller, "labeller");
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /**
+     * Answers a request.
+     *
+     * @return the answer; errors are answers too (an OperationOutcome with the error's status)
+     */
+    public Outbound handle(Inbound request) {
+        try {
+            return forward(request);
+        } catch (GuardException e) {
+            return error(e.error(), e.detail());
+        }
+    }
+
+    /** The answer for an error. */
+    public Outbound error(GuardError error, String detail) {
+        return new Outbound(error.status(), baseHeaders(), json.write(OperationOutcomes.of(error, detail)));
+    }
+
+    private Outbound forward(Inbound request) {
+        String relative = switch (request.interaction()) {
+            case READ -> {
+                if (!FHIR_ID.matcher(request.id()).matches()) {
+                    throw new GuardException(GuardError.NOT_FOUND);
+                }
+                yield request.resourceType() + "/" + request.id();
+            }
+            case SEARCH -> request.resourceType() + query(request.parameters());
+            case PAGE -> query(request.parameters());
+        };
+        UpstreamResponse response;
+        try {
+            response = upstream.get(relative, request.headers());
+        } catch (UpstreamFailure failure) {
+            throw new GuardException(errorFor(failure.kind()), null, failure);
+        }
+        if (!response.isSuccess()) {
+            throw new GuardException(errorForStatus(response.status(), request.interaction()));
+        }
+        ObjectNode resource;
+        try {
+            resource = json.readResource(response.body());
+        } catch (IOException e) {
+            throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
+        }
+        checkAnswerMatches(request, resource);
+        try {
+            labeller.label(resource);
+        } catch (RuntimeException e) {
+            throw new GuardException(GuardError.LABELLING_FAILED, null, e);
+        }
+        if (request.interaction() != Interaction.READ) {
+            LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
+        }
+        Map<String, String> headers = baseHeaders();
+        if (request.interaction() == Interaction.READ) {
+            copy(response.headers(), headers, "etag", "ETag");
+            copy(response.headers(), headers, "last-modified", "Last-Modified");
+        }
+        copy(response.headers(), headers, "x-request-id", "X-Request-Id");
+        return new Outbound(200, headers, json.write(resource));
+    }
+
+    private static void checkAnswerMatches(Inbound request, ObjectNode resource) {
+        String type = resource.path("resourceType").asText();
+        boolean matches = switch (request.interaction()) {
+            case READ -> type.equals(request.resourceType()) && request.id().equals(resource.path("id").asText(null));
+            case SEARCH, PAGE -> type.equals("Bundle") && "searchset".equals(resource.path("type").asText(null));
+        };
+        if (!matches) {
+            throw new GuardException(GuardError.UPSTREAM_UNEXPECTED);
+        }
+    }
+
+    /** Re-encodes parameters in a stable order, leaving out the ones the guard handles itself. */
+    static String query(Map<String, String[]> parameters) {
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, String[]> parameter : new TreeMap<>(parameters).entrySet()) {
+            if (LOCAL_PARAMETERS.contains(parameter.getKey())) {
+                continue;
+            }
+            for (String value : parameter.getValue()) {
+                query.append(query.length() == 0 ? '?' : '&')
+                        .append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8))
+                        .append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        return query.toString();
+    }
+
+    private static GuardError errorFor(UpstreamFailure.Kind kind) {
+        return switch (kind) {
+            case UNAVAILABLE -> GuardError.UPSTREAM_UNAVAILABLE;
+            case TIMEOUT -> GuardError.UPSTREAM_TIMEOUT;
+            case ERROR_STATUS -> GuardError.UPSTREAM_ERROR;
+            case REDIRECT -> GuardError.UPSTREAM_REDIRECT;
+            case NOT_FHIR -> GuardError.UPSTREAM_NOT_FHIR;
+            case TOO_LARGE -> GuardError.UPSTREAM_TOO_LARGE;
+            case UNEXPECTED_CONTENT -> GuardError.UPSTREAM_UNEXPECTED;
+        };
+    }
+
+    private static GuardError errorForStatus(int status, Interaction interaction) {
+        return switch (status) {
+            case 404 -> GuardError.NOT_FOUND;
+            case 410 -> interaction == Interaction.PAGE ? GuardError.PAGE_EXPIRED : GuardError.GONE;
+            case 400, 412, 422 -> GuardError.UPSTREAM_REFUSED_REQUEST;
+            default -> GuardError.UPSTREAM_ERROR;
+        };
+    }
+
+    private static Map<String, String> baseHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", FHIR_JSON_UTF8);
+        headers.put("Cache-Control", "no-store");
+        return headers;
+    }
+
+    private static void copy(Map<String, String> from, Map<String, String> to, String key, String name) {
+        String value = from.get(key);
+        if (value != null) {
+            to.put(name, value);
+        }
+    }
+}

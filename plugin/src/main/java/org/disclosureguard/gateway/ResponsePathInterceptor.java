@@ -1,0 +1,111 @@
+package org.disclosureguard.gateway;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands every request HAPI has routed to a bound read, search or page to the {@link ResponsePath}, and writes its
+ * answer. This runs after HAPI has matched the request to a binding and before the binding's method, so HAPI's
+ * router decides what exists and this hook decides what is released. Any other interaction HAPI routed (only
+ * the CapabilityStatement) continues in HAPI. Stateless and thread-safe.
+ */
+@Interceptor
+public final class ResponsePathInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResponsePathInterceptor.class);
+    private static final Set<String> JSON_FORMATS =
+            Set.of("json", "application/json", "application/fhir+json", "application/json+fhir");
+
+    private final ResponsePath path;
+
+    public ResponsePathInterceptor(ResponsePath path) {
+        this.path = Objects.requireNonNull(path, "path");
+    }
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public boolean answer(RequestDetails request, HttpServletRequest servletRequest,
+            HttpServletResponse servletResponse) throws IOException {
+        RestOperationTypeEnum operation = request.getRestOperationType();
+        if (operation == RestOperationTypeEnum.METADATA) {
+            return true;
+        }
+        ResponsePath.Outbound answer;
+        try {
+            ResponsePath.Interaction interaction = switch (operation) {
+                case READ -> ResponsePath.Interaction.READ;
+                case SEARCH_TYPE -> ResponsePath.Interaction.SEARCH;
+                case GET_PAGE -> ResponsePath.Interaction.PAGE;
+                default -> throw new GuardException(GuardError.INTERNAL, "Interaction " + operation + " is not bound.", null);
+            };
+            checkJsonAccepted(request, servletRequest);
+            String id = interaction == ResponsePath.Interaction.READ ? request.getId().getIdPart() : null;
+            answer = path.handle(new ResponsePath.Inbound(interaction, request.getResourceName(), id,
+                    request.getParameters(), headers(servletRequest), trimSlash(request.getFhirServerBase())));
+        } catch (GuardException e) {
+            answer = path.error(e.error(), e.detail());
+        } catch (RuntimeException e) {
+            LOG.error("DG-1500 unexpected failure on the response path", e);
+            answer = path.error(GuardError.INTERNAL, null);
+        }
+        if (answer.status() >= 500) {
+            LOG.warn("{} {} answered {}", servletRequest.getMethod(), request.getCompleteUrl(), answer.status());
+        }
+        write(servletResponse, answer);
+        return false;
+    }
+
+    private static void checkJsonAccepted(RequestDetails request, HttpServletRequest servletRequest) {
+        String[] format = request.getParameters().get("_format");
+        if (format != null) {
+            for (String value : format) {
+                if (!JSON_FORMATS.contains(value.toLowerCase(Locale.ROOT).split(";", 2)[0].trim())) {
+                    throw new GuardException(GuardError.FORMAT_NOT_SUPPORTED);
+                }
+            }
+            return;
+        }
+        String accept = servletRequest.getHeader("Accept");
+        if (accept != null && !accept.isBlank()) {
+            String lower = accept.toLowerCase(Locale.ROOT);
+            if (!lower.contains("json") && !lower.contains("*/*") && !lower.contains("application/*")) {
+                throw new GuardException(GuardError.FORMAT_NOT_SUPPORTED);
+            }
+        }
+    }
+
+    private static Map<String, String> headers(HttpServletRequest request) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name, request.getHeader(name));
+        }
+        return headers;
+    }
+
+    private static void write(HttpServletResponse response, ResponsePath.Outbound answer) throws IOException {
+        response.setStatus(answer.status());
+        answer.headers().forEach(response::setHeader);
+        response.setContentLength(answer.body().length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(answer.body());
+        }
+    }
+
+    private static String trimSlash(String base) {
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+}
