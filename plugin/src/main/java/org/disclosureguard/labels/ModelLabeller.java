@@ -150,14 +150,15 @@ public final class ModelLabeller {
         for (Coding coding : meta.getSecurity()) {
             if (Vocabulary.CONFIDENTIALITY.equals(coding.getSystem())) {
                 level = level.max(Confidentiality.fromCodeFailClosed(coding.getCode()));
+            } else if (Vocabulary.ACT_CODE.equals(coding.getSystem())
+                    && Vocabulary.PROCESS_INLINE_LABEL.equals(coding.getCode())) {
+                hasInlineMarker = true;
             } else {
-                hasInlineMarker |= Vocabulary.ACT_CODE.equals(coding.getSystem())
-                        && Vocabulary.PROCESS_INLINE_LABEL.equals(coding.getCode());
                 kept.add(coding);
             }
         }
         kept.add(new Coding(Vocabulary.CONFIDENTIALITY, level.code(), level.display()));
-        if (labelled && !hasInlineMarker) {
+        if (labelled || hasInlineMarker) {
             kept.add(new Coding(Vocabulary.ACT_CODE, Vocabulary.PROCESS_INLINE_LABEL, null));
         }
         meta.setSecurity(kept);

@@ -251,7 +251,10 @@ public final class TreeLabeller {
         return url != null && Vocabulary.INLINE_LABEL_EXTENSION.equals(url.asText(null));
     }
 
-    /** Rewrites {@code meta.security}: other codes kept in order, one confidentiality, then the inline marker. */
+    /**
+     * Rewrites {@code meta.security} in a canonical order, so that labelling is idempotent: other codes kept in
+     * their order, then exactly one confidentiality, then the inline-label marker if any element is labelled.
+     */
     private static void writeMeta(ObjectNode resource, ResourceState state, Confidentiality baseline) {
         JsonNode metaNode = resource.get("meta");
         ObjectNode meta = metaNode instanceof ObjectNode m ? m : resource.putObject("meta");
@@ -264,9 +267,10 @@ public final class TreeLabeller {
                 String system = coding.path("system").asText(null);
                 if (Vocabulary.CONFIDENTIALITY.equals(system)) {
                     level = level.max(Confidentiality.fromCodeFailClosed(coding.path("code").asText(null)));
+                } else if (Vocabulary.ACT_CODE.equals(system)
+                        && Vocabulary.PROCESS_INLINE_LABEL.equals(coding.path("code").asText(null))) {
+                    hasInlineMarker = true;
                 } else {
-                    hasInlineMarker |= Vocabulary.ACT_CODE.equals(system)
-                            && Vocabulary.PROCESS_INLINE_LABEL.equals(coding.path("code").asText(null));
                     kept.add(coding);
                 }
             }
@@ -275,7 +279,7 @@ public final class TreeLabeller {
         confidentiality.put("system", Vocabulary.CONFIDENTIALITY);
         confidentiality.put("code", level.code());
         confidentiality.put("display", level.display());
-        if (state.labelled && !hasInlineMarker) {
+        if (state.labelled || hasInlineMarker) {
             ObjectNode marker = kept.addObject();
             marker.put("system", Vocabulary.ACT_CODE);
             marker.put("code", Vocabulary.PROCESS_INLINE_LABEL);
