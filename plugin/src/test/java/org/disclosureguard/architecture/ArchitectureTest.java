@@ -1,0 +1,71 @@
+package org.disclosureguard.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the package map of {@code docs/architecture.md} true: no cycles, a core free of Spring, and
+ * dependencies in one direction (config, labels, upstream at the bottom; gateway above them; app on top).
+ */
+class ArchitectureTest {
+
+    private static JavaClasses guard;
+
+    @BeforeAll
+    static void importGuard() {
+        guard = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("org.disclosureguard");
+    }
+
+    @Test
+    void packages_haveNoCycles() {
+        slices().matching("org.disclosureguard.(*)..").should().beFreeOfCycles().check(guard);
+    }
+
+    @Test
+    void core_doesNotDependOnSpring() {
+        noClasses().that().resideOutsideOfPackage("org.disclosureguard.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+                .check(guard);
+    }
+
+    @Test
+    void nothing_dependsOnTheApplicationWiring() {
+        noClasses().that().resideOutsideOfPackage("org.disclosureguard.app..")
+                .should().dependOnClassesThat().resideInAPackage("org.disclosureguard.app..")
+                .check(guard);
+    }
+
+    @Test
+    void labels_dependOnlyOnConfig() {
+        noClasses().that().resideInAPackage("org.disclosureguard.labels..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.upstream..",
+                        "org.disclosureguard.gateway..", "jakarta.servlet..")
+                .check(guard);
+    }
+
+    @Test
+    void upstream_dependsOnNoOtherGuardPackage() {
+        noClasses().that().resideInAPackage("org.disclosureguard.upstream..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.labels..",
+                        "org.disclosureguard.gateway..", "org.disclosureguard.config..", "ca.uhn.fhir..",
+                        "jakarta.servlet..")
+                .check(guard);
+    }
+
+    @Test
+    void config_dependsOnNoOtherGuardPackage() {
+        noClasses().that().resideInAPackage("org.disclosureguard.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.labels..",
+                        "org.disclosureguard.upstream..", "org.disclosureguard.gateway..")
+                .check(guard);
+    }
+}
