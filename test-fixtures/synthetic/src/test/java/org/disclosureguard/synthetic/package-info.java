@@ -1,0 +1,2 @@
+/** Tests of the synthetic data generator, the shared-data conversion and the FHIR loader. */
+package org.disclosureguard.synthetic;
