@@ -29,6 +29,9 @@ public enum GuardError {
             "This page of results is no longer available. Repeat the search."),
     FORMAT_NOT_SUPPORTED("DG-1201", 406, "not-supported",
             "The guard answers in FHIR JSON only. Ask for application/fhir+json or leave out _format."),
+    NOT_OFFERED("DG-1202", 400, "not-supported",
+            "The guard does not offer this request. It answers read and search of the resource types listed in its "
+                    + "CapabilityStatement (GET /metadata), and paging through search results."),
     LABELLING_FAILED("DG-1501", 500, "exception",
             "The guard could not label this answer. Nothing was released."),
     INTERNAL("DG-1500", 500, "exception",

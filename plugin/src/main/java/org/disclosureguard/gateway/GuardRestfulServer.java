@@ -42,7 +42,7 @@ public final class GuardRestfulServer extends RestfulServer {
             setServerAddressStrategy(new HardcodedServerAddressStrategy(publicBaseUrl));
         }
         registerInterceptor(new ResponsePathInterceptor(path));
-        registerInterceptor(new GuardServerInterceptor(version));
+        registerInterceptor(new GuardServerInterceptor(version, path));
     }
 
     /** No {@code X-Powered-By} banner: the guard does not advertise its components. */

@@ -26,9 +26,11 @@ public final class GuardServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(GuardServerInterceptor.class);
 
     private final String version;
+    private final ResponsePath path;
 
-    public GuardServerInterceptor(String version) {
+    public GuardServerInterceptor(String version, ResponsePath path) {
         this.version = version;
+        this.path = path;
     }
 
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
@@ -56,5 +58,24 @@ public final class GuardServerInterceptor {
         }
         LOG.error("DG-1500 unexpected failure answering {}", request.getCompleteUrl(), exception);
         return new InternalErrorException(GuardError.INTERNAL.code() + ": " + GuardError.INTERNAL.message());
+    }
+
+    /**
+     * Answers every exception HAPI would answer itself (routing refusals, the scrubbed internal errors) with the
+     * guard's own JSON OperationOutcome: DG-1202 with HAPI's 4xx status for a request the guard does not offer,
+     * DG-1500 otherwise. Whatever format was asked for, the answer is JSON.
+     */
+    @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+    public boolean answer(BaseServerResponseException exception, HttpServletResponse servletResponse)
+            throws java.io.IOException {
+        ResponsePath.Outbound answer;
+        if (exception.getStatusCode() < 500) {
+            ResponsePath.Outbound refusal = path.error(GuardError.NOT_OFFERED, null);
+            answer = new ResponsePath.Outbound(exception.getStatusCode(), refusal.headers(), refusal.body());
+        } else {
+            answer = path.error(GuardError.INTERNAL, null);
+        }
+        ResponsePathInterceptor.write(servletResponse, answer);
+        return false;
     }
 }

@@ -4,49 +4,72 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
+import java.util.Map;
 
 /**
- * Rewrites the practice server's URLs in a Bundle to the guard's own base, so that requesters never learn the
- * upstream address and every follow-up (paging, a fullUrl) comes back through the guard. A link that does not
- * start with the upstream base is removed, and such a {@code fullUrl} is rebuilt from the entry's resource type
- * and id (or removed). Applies to nested bundles too. Stateless and thread-safe.
+ * Rewrites the practice server's URLs to the guard's own base, so that requesters never learn the upstream
+ * address and every follow-up (paging, a fullUrl, an absolute reference) comes back through the guard:
+ * {@code Bundle.link} and {@code entry.link} URLs, {@code entry.fullUrl}, {@code entry.response.location}, and every
+ * {@code reference} anywhere in a resource. A Bundle link that is not on the upstream base is removed, and such a
+ * {@code fullUrl} is rebuilt from the entry's resource type and id (or removed); other absolute URLs (references to
+ * other servers) are left as they are. Applies to nested resources too. Stateless and thread-safe.
  */
 public final class LinkRewriter {
 
-    private static final int MAX_DEPTH = 16;
+    private static final int MAX_DEPTH = FhirJson.MAX_DEPTH + 1;
 
     private LinkRewriter() {}
 
     /**
-     * @param bundle a Bundle as a JSON tree, changed in place
+     * @param resource a resource as a JSON tree, changed in place
      * @param upstreamBase the practice server's base, without trailing slash
      * @param guardBase the guard's base as the requester sees it, without trailing slash
+     * @return how many Bundle links were dropped because they were not on the upstream base
      */
-    public static void rewrite(ObjectNode bundle, String upstreamBase, String guardBase) {
-        rewrite(bundle, upstreamBase, guardBase, 0);
+    public static int rewrite(ObjectNode resource, String upstreamBase, String guardBase) {
+        return walk(resource, upstreamBase, guardBase, 0);
     }
 
-    private static void rewrite(ObjectNode bundle, String upstreamBase, String guardBase, int depth) {
-        if (depth > MAX_DEPTH || !"Bundle".equals(bundle.path("resourceType").asText(null))) {
-            return;
+    private static int walk(JsonNode node, String upstreamBase, String guardBase, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("JSON nested more than " + MAX_DEPTH + " deep");
         }
-        if (bundle.get("link") instanceof ArrayNode links) {
-            Iterator<JsonNode> it = links.elements();
-            while (it.hasNext()) {
-                JsonNode link = it.next();
-                String rewritten = rebase(link.path("url").asText(null), upstreamBase, guardBase);
-                if (rewritten == null) {
-                    it.remove();
-                } else {
-                    ((ObjectNode) link).put("url", rewritten);
+        int dropped = 0;
+        if (node instanceof ObjectNode object) {
+            if ("Bundle".equals(object.path("resourceType").asText(null))) {
+                dropped += rewriteBundle(object, upstreamBase, guardBase);
+            }
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                JsonNode value = field.getValue();
+                if (field.getKey().equals("reference") && value.isTextual()) {
+                    String rebased = rebase(value.textValue(), upstreamBase, guardBase);
+                    if (rebased != null) {
+                        field.setValue(object.textNode(rebased));
+                    }
+                } else if (value.isContainerNode()) {
+                    dropped += walk(value, upstreamBase, guardBase, depth + 1);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (JsonNode item : array) {
+                if (item.isContainerNode()) {
+                    dropped += walk(item, upstreamBase, guardBase, depth + 1);
                 }
             }
         }
+        return dropped;
+    }
+
+    private static int rewriteBundle(ObjectNode bundle, String upstreamBase, String guardBase) {
+        int dropped = rewriteLinks(bundle.get("link"), upstreamBase, guardBase);
         if (bundle.get("entry") instanceof ArrayNode entries) {
             for (JsonNode entryNode : entries) {
                 if (!(entryNode instanceof ObjectNode entry)) {
                     continue;
                 }
+                dropped += rewriteLinks(entry.get("link"), upstreamBase, guardBase);
                 JsonNode resource = entry.get("resource");
                 if (entry.has("fullUrl")) {
                     String rewritten = rebase(entry.path("fullUrl").asText(null), upstreamBase, guardBase);
@@ -60,11 +83,33 @@ public final class LinkRewriter {
                         entry.put("fullUrl", rewritten);
                     }
                 }
-                if (resource instanceof ObjectNode nested) {
-                    rewrite(nested, upstreamBase, guardBase, depth + 1);
+                if (entry.get("response") instanceof ObjectNode response && response.path("location").isTextual()) {
+                    String rewritten = rebase(response.path("location").textValue(), upstreamBase, guardBase);
+                    if (rewritten != null) {
+                        response.put("location", rewritten);
+                    }
                 }
             }
         }
+        return dropped;
+    }
+
+    private static int rewriteLinks(JsonNode linksNode, String upstreamBase, String guardBase) {
+        int dropped = 0;
+        if (linksNode instanceof ArrayNode links) {
+            Iterator<JsonNode> it = links.elements();
+            while (it.hasNext()) {
+                JsonNode link = it.next();
+                String rewritten = rebase(link.path("url").asText(null), upstreamBase, guardBase);
+                if (rewritten == null) {
+                    it.remove();
+                    dropped++;
+                } else {
+                    ((ObjectNode) link).put("url", rewritten);
+                }
+            }
+        }
+        return dropped;
     }
 
     /** The URL on the guard's base, or {@code null} if it is not on the upstream base. */

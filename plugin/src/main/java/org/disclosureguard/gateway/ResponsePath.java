@@ -24,6 +24,8 @@ import org.disclosureguard.upstream.UpstreamResponse;
  */
 public final class ResponsePath {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResponsePath.class);
+
     /** The interactions the guard answers through this path. */
     public enum Interaction {
         READ,
@@ -110,11 +112,15 @@ public final class ResponsePath {
         checkAnswerMatches(request, resource);
         try {
             labeller.label(resource);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
         } catch (RuntimeException e) {
             throw new GuardException(GuardError.LABELLING_FAILED, null, e);
         }
-        if (request.interaction() != Interaction.READ) {
-            LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
+        int dropped = LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
+        if (dropped > 0) {
+            LOG.warn("Dropped {} link(s) not on the practice server's base {}: check guard.upstream.base-url "
+                    + "against the address the practice server puts in its links", dropped, upstream.base());
         }
         Map<String, String> headers = baseHeaders();
         if (request.interaction() == Interaction.READ) {

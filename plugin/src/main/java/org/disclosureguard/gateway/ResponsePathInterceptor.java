@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands every request HAPI has routed to a bound read, search or page to the {@link ResponsePath}, and writes its
  * answer. This runs after HAPI has matched the request to a binding and before the binding's method, so HAPI's
- * router decides what exists and this hook decides what is released. Any other interaction HAPI routed (only
- * the CapabilityStatement) continues in HAPI. Stateless and thread-safe.
+ * router decides what exists and this hook decides what is released. The only other interaction HAPI routes,
+ * the CapabilityStatement, continues in HAPI once the requester has accepted JSON. Stateless and thread-safe.
  */
 @Interceptor
 public final class ResponsePathInterceptor {
@@ -41,11 +41,12 @@ public final class ResponsePathInterceptor {
     public boolean answer(RequestDetails request, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) throws IOException {
         RestOperationTypeEnum operation = request.getRestOperationType();
-        if (operation == RestOperationTypeEnum.METADATA) {
-            return true;
-        }
         ResponsePath.Outbound answer;
         try {
+            if (operation == RestOperationTypeEnum.METADATA) {
+                checkJsonAccepted(request, servletRequest);
+                return true;
+            }
             ResponsePath.Interaction interaction = switch (operation) {
                 case READ -> ResponsePath.Interaction.READ;
                 case SEARCH_TYPE -> ResponsePath.Interaction.SEARCH;
@@ -96,7 +97,7 @@ public final class ResponsePathInterceptor {
         return headers;
     }
 
-    private static void write(HttpServletResponse response, ResponsePath.Outbound answer) throws IOException {
+    static void write(HttpServletResponse response, ResponsePath.Outbound answer) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         response.setContentLength(answer.body().length);

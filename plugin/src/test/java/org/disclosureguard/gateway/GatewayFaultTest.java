@@ -239,7 +239,7 @@ class GatewayFaultTest {
     }
 
     @Test
-    void search_whenUpstreamNestsBundlesTooDeeplyToLabel_is500AndReleasesNothing() throws Exception {
+    void search_whenUpstreamNestsBundlesTooDeeplyToLabel_is502AndReleasesNothing() throws Exception {
         String nested = patient("p1");
         for (int i = 0; i < 20; i++) {
             nested = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":" + nested + "}]}";
@@ -247,7 +247,7 @@ class GatewayFaultTest {
         UPSTREAM.stubFor(get(urlPathEqualTo("/fhir/Patient")).willReturn(fhirJson(200,
                 "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{\"resource\":" + nested + "}]}")));
 
-        assertReleasedNothing(guardGet("/Patient?family=Smith"), 500, "DG-1501");
+        assertReleasedNothing(guardGet("/Patient?family=Smith"), 502, "DG-1004");
     }
 
     @Test
@@ -661,5 +661,27 @@ class GatewayFaultTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void metadata_askedForInXml_is406InJson() throws Exception {
+        HttpResponse<String> answer = guardGet("/metadata?_format=xml");
+
+        assertThat(answer.statusCode()).isEqualTo(406);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/fhir+json"));
+        assertThat(answer.body()).contains("DG-1201");
+    }
+
+    @Test
+    void unsupportedInteraction_askedForInXml_isStillTheGuardsJsonRefusalWithItsCode() throws Exception {
+        HttpResponse<String> answer = send(request("/Patient/p1?_format=xml")
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.statusCode()).isBetween(400, 499);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/fhir+json"));
+        assertThat(answer.body()).contains("DG-1202").doesNotContain("HAPI-");
+        UPSTREAM.verify(0, anyRequestedFor(anyUrl()));
     }
 }

@@ -186,4 +186,48 @@ class LinkRewriterTest {
         }
         return links;
     }
+
+    @Test
+    void rewrite_dropsLinksOffTheUpstreamBase_andCountsThem() throws Exception {
+        ObjectNode bundle = json("""
+                {"resourceType":"Bundle","type":"searchset","link":[
+                  {"relation":"self","url":"http://127.0.0.1:8090/fhir/Patient"},
+                  {"relation":"next","url":"http://localhost:8090/fhir?_getpages=abc"}]}""");
+
+        int dropped = LinkRewriter.rewrite(bundle, UPSTREAM, GUARD);
+
+        assertThat(dropped).isEqualTo(1);
+        assertThat(links(bundle)).containsExactly("self " + GUARD + "/Patient");
+    }
+
+    @Test
+    void rewrite_absoluteReferencesToTheUpstream_anywhereInAResource_areRebased() throws Exception {
+        ObjectNode patient = json("""
+                {"resourceType":"Patient","id":"p1",
+                 "generalPractitioner":[{"reference":"http://127.0.0.1:8090/fhir/Practitioner/gp1"},
+                                        {"reference":"Practitioner/gp2"},
+                                        {"reference":"https://other.example/fhir/Practitioner/gp3"}],
+                 "contained":[{"resourceType":"RelatedPerson","id":"r","patient":{"reference":"http://127.0.0.1:8090/fhir/Patient/p1"}}]}""");
+
+        LinkRewriter.rewrite(patient, UPSTREAM, GUARD);
+
+        assertThat(patient.at("/generalPractitioner/0/reference").asText()).isEqualTo(GUARD + "/Practitioner/gp1");
+        assertThat(patient.at("/generalPractitioner/1/reference").asText()).isEqualTo("Practitioner/gp2");
+        assertThat(patient.at("/generalPractitioner/2/reference").asText())
+                .isEqualTo("https://other.example/fhir/Practitioner/gp3");
+        assertThat(patient.at("/contained/0/patient/reference").asText()).isEqualTo(GUARD + "/Patient/p1");
+    }
+
+    @Test
+    void rewrite_entryLinksAndResponseLocations_areRebased() throws Exception {
+        ObjectNode bundle = json("""
+                {"resourceType":"Bundle","type":"searchset","entry":[
+                  {"link":[{"relation":"alternate","url":"http://127.0.0.1:8090/fhir/Patient/1/_history/2"}],
+                   "response":{"status":"200","location":"http://127.0.0.1:8090/fhir/Patient/1/_history/2"}}]}""");
+
+        LinkRewriter.rewrite(bundle, UPSTREAM, GUARD);
+
+        assertThat(bundle.at("/entry/0/link/0/url").asText()).isEqualTo(GUARD + "/Patient/1/_history/2");
+        assertThat(bundle.at("/entry/0/response/location").asText()).isEqualTo(GUARD + "/Patient/1/_history/2");
+    }
 }
