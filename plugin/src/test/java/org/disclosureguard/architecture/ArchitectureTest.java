@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the package map of {@code docs/architecture.md} true: no cycles, a core free of Spring, and
- * dependencies in one direction (config, labels, upstream at the bottom; gateway above them; app on top).
+ * dependencies in one direction (config, labels, upstream at the bottom; redaction on labels; gateway above
+ * them; app on top).
  */
 class ArchitectureTest {
 
@@ -66,6 +67,14 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.disclosureguard.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.labels..",
                         "org.disclosureguard.upstream..", "org.disclosureguard.gateway..")
+                .check(guard);
+    }
+
+    @Test
+    void redaction_dependsOnlyOnLabels() {
+        noClasses().that().resideInAPackage("org.disclosureguard.redaction..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.upstream..",
+                        "org.disclosureguard.gateway..", "org.disclosureguard.config..", "jakarta.servlet..")
                 .check(guard);
     }
 }
