@@ -1,0 +1,41 @@
+package org.disclosureguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DisclosureGuardApplicationTest {
+
+    @Test
+    void serverSettings_nameNoCommand_soTheServerStarts() {
+        assertThat(DisclosureGuardApplication.runCommand(new String[0])).isNull();
+        assertThat(DisclosureGuardApplication.runCommand(
+                new String[] {"--guard.upstream.base-url=http://127.0.0.1:8090/fhir"})).isNull();
+    }
+
+    @Test
+    void policyCommand_checksTheDefaultPolicy() throws Exception {
+        Path policy = Path.of("src/main/resources/org/disclosureguard/policy/default-policy.yaml");
+
+        assertThat(DisclosureGuardApplication.runCommand(new String[] {"policy", "check", policy.toString()}))
+                .isZero();
+    }
+
+    @Test
+    void policyCommand_failsOnAnInvalidPolicy(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "version: 1\nrules: [\n");
+
+        assertThat(DisclosureGuardApplication.runCommand(new String[] {"policy", "check", bad.toString()}))
+                .isNotZero();
+    }
+
+    @Test
+    void caCommand_createsThePartnerCa(@TempDir Path dir) {
+        assertThat(DisclosureGuardApplication.runCommand(new String[] {"ca", "init", "--dir", dir.toString()}))
+                .isZero();
+        assertThat(dir.resolve("ca.pem")).exists();
+    }
+}
