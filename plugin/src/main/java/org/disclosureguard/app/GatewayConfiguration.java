@@ -1,6 +1,15 @@
 package org.disclosureguard.app;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.disclosureguard.gateway.DisclosureControl;
+import org.disclosureguard.identity.PartnerCaTrust;
+import org.disclosureguard.identity.RequesterAuthenticator;
+import org.disclosureguard.identity.RequesterRegistry;
+import org.disclosureguard.policy.PolicyEngine;
+import org.disclosureguard.policy.PolicyStore;
+import org.disclosureguard.redaction.TreeRedactor;
 import org.disclosureguard.gateway.FhirJson;
 import org.disclosureguard.gateway.GuardRestfulServer;
 import org.disclosureguard.gateway.ResponsePath;
@@ -12,9 +21,14 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the gateway: the FHIR context, the label plan, the upstream client and the HAPI server at /fhir. */
+/**
+ * Wires the gateway: the FHIR context, the label plan, the upstream client, the policy, the requester registry and
+ * partner CA, and the HAPI server at /fhir.
+ */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class);
 
     @Bean
     FhirContext fhirContext() {
@@ -40,8 +54,42 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ResponsePath responsePath(UpstreamClient upstream, LabelPlan plan) {
-        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson());
+    PolicyStore policyStore(GuardProperties properties) {
+        Path file = properties.getPolicy().getFile();
+        return file == null
+                ? PolicyStore.of(PolicyEngine.defaults(), Clock.systemUTC())
+                : PolicyStore.open(file, Clock.systemUTC());
+    }
+
+    @Bean
+    RequesterAuthenticator requesterAuthenticator(GuardProperties properties) {
+        GuardProperties.Identity identity = properties.getIdentity();
+        RequesterRegistry registry = identity.getRegistryFile() == null
+                ? RequesterRegistry.parse("(no guard.identity.registry-file)", "version: 1\nrequesters: []\n",
+                        Path.of("."))
+                : RequesterRegistry.load(identity.getRegistryFile());
+        PartnerCaTrust trust = identity.getCaDir() == null ? PartnerCaTrust.none() : PartnerCaTrust.load(identity.getCaDir());
+        return RequesterAuthenticator.builder(registry, trust).build();
+    }
+
+    @Bean
+    DisclosureControl disclosureControl(RequesterAuthenticator authenticator, PolicyStore policies, FhirContext fhir,
+            GuardProperties properties) {
+        String audience = properties.getIdentity().getAudience();
+        if (audience == null || audience.isBlank()) {
+            audience = properties.getPublicBaseUrl();
+        }
+        if ((audience == null || audience.isBlank()) && properties.getIdentity().getRegistryFile() != null) {
+            LOG.warn("Neither guard.identity.audience nor guard.public-base-url is set: tokens are checked against "
+                    + "the FHIR base URL of each request, which the requester's Host header chooses. Set "
+                    + "guard.identity.audience.");
+        }
+        return new DisclosureControl(authenticator, policies, new TreeRedactor(fhir), audience);
+    }
+
+    @Bean
+    ResponsePath responsePath(UpstreamClient upstream, LabelPlan plan, DisclosureControl control) {
+        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson(), control);
     }
 
     @Bean

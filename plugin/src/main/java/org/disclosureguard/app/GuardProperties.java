@@ -21,6 +21,8 @@ public class GuardProperties {
 
     private final Upstream upstream = new Upstream();
     private final Labels labels = new Labels();
+    private final Policy policy = new Policy();
+    private final Identity identity = new Identity();
 
     public String getPublicBaseUrl() {
         return publicBaseUrl;
@@ -44,6 +46,62 @@ public class GuardProperties {
 
     public Labels getLabels() {
         return labels;
+    }
+
+    public Policy getPolicy() {
+        return policy;
+    }
+
+    public Identity getIdentity() {
+        return identity;
+    }
+
+    /** The disclosure policy. */
+    public static class Policy {
+        /** A policy file replacing the shipped default policy; empty for the default. */
+        private Path file;
+
+        public Path getFile() {
+            return file;
+        }
+
+        public void setFile(Path file) {
+            this.file = file;
+        }
+    }
+
+    /** Who may ask: the requester registry, the partner CA and the token audience. */
+    public static class Identity {
+        /** The requester registry file; empty for none (then every request with credentials is refused). */
+        private Path registryFile;
+        /** The partner CA directory (ca.pem and crl.pem); empty to accept signed tokens only. */
+        private Path caDir;
+        /** The token audience; empty for guard.public-base-url, or else each request's FHIR base URL. */
+        private String audience;
+
+        public Path getRegistryFile() {
+            return registryFile;
+        }
+
+        public void setRegistryFile(Path registryFile) {
+            this.registryFile = registryFile;
+        }
+
+        public Path getCaDir() {
+            return caDir;
+        }
+
+        public void setCaDir(Path caDir) {
+            this.caDir = caDir;
+        }
+
+        public String getAudience() {
+            return audience;
+        }
+
+        public void setAudience(String audience) {
+            this.audience = audience;
+        }
     }
 
     /** The practice FHIR server. */

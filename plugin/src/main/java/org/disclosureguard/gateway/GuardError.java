@@ -32,6 +32,12 @@ public enum GuardError {
     NOT_OFFERED("DG-1202", 400, "not-supported",
             "The guard does not offer this request. It answers read and search of the resource types listed in its "
                     + "CapabilityStatement (GET /metadata), and paging through search results."),
+    CREDENTIALS_REQUIRED("DG-1301", 401, "login",
+            "This request carries no credentials. Outside the practice's own computer, every request must carry a "
+                    + "signed token (Authorization: Bearer) or come over mutual TLS with the certificate the practice "
+                    + "issued to you; see docs/requesters.md."),
+    REDACTION_FAILED("DG-1502", 500, "exception",
+            "The guard could not apply the disclosure policy to this answer. Nothing was released."),
     LABELLING_FAILED("DG-1501", 500, "exception",
             "The guard could not label this answer. Nothing was released."),
     INTERNAL("DG-1500", 500, "exception",

@@ -14,20 +14,28 @@ public final class OperationOutcomes {
 
     /** The OperationOutcome for an error, with the guard-written detail (if any) after the error's message. */
     public static ObjectNode of(GuardError error, String detail) {
+        return of(error.code(), error.status(), error.issueType(), error.message() + (detail == null ? "" : " " + detail));
+    }
+
+    /** The OperationOutcome for a refusal by identity or policy (a code from outside {@link GuardError}). */
+    public static ObjectNode of(Refusal refusal) {
+        return of(refusal.code(), refusal.status(), refusal.issueType(), refusal.text());
+    }
+
+    private static ObjectNode of(String code, int status, String issueType, String text) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         ObjectNode outcome = nodes.objectNode();
         outcome.put("resourceType", "OperationOutcome");
         ArrayNode issues = outcome.putArray("issue");
         ObjectNode issue = issues.addObject();
-        issue.put("severity", error.status() >= 500 ? "fatal" : "error");
-        issue.put("code", error.issueType());
+        issue.put("severity", status >= 500 ? "fatal" : "error");
+        issue.put("code", issueType);
         ObjectNode details = issue.putObject("details");
         ObjectNode coding = details.putArray("coding").addObject();
         coding.put("system", ERROR_SYSTEM);
-        coding.put("code", error.code());
-        String text = error.message() + (detail == null ? "" : " " + detail);
+        coding.put("code", code);
         details.put("text", text);
-        issue.put("diagnostics", error.code() + ": " + text);
+        issue.put("diagnostics", code + ": " + text);
         return outcome;
     }
 }

@@ -10,14 +10,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.disclosureguard.labels.Confidentiality;
 import org.disclosureguard.labels.TreeLabeller;
+import org.disclosureguard.policy.Decision;
 import org.disclosureguard.upstream.UpstreamClient;
 import org.disclosureguard.upstream.UpstreamFailure;
 import org.disclosureguard.upstream.UpstreamResponse;
 
 /**
- * The response path for the interactions the guard binds: build the upstream request, fetch, check that the
- * answer is what was asked for, label it, rewrite its links, and serialize it. The whole answer is prepared in
+ * The response path for the interactions the guard binds: identify the requester and decide the request
+ * ({@link DisclosureControl#admit}), build the upstream request, fetch, check that the answer is what was asked
+ * for, label it, decide and redact each resource ({@link DisclosureControl#release}), rewrite its links, and
+ * serialize it. The whole answer is prepared in
  * memory before anything is written, so a failure at any step releases nothing.
  *
  * <p>Thread-safe: holds only thread-safe collaborators.
@@ -42,9 +46,10 @@ public final class ResponsePath {
      * @param parameters the decoded query (or form) parameters
      * @param headers request headers (any case)
      * @param guardBase the guard's base URL as the requester sees it, without trailing slash
+     * @param connection what the servlet container knows about the connection
      */
     public record Inbound(Interaction interaction, String resourceType, String id, Map<String, String[]> parameters,
-            Map<String, String> headers, String guardBase) {}
+            Map<String, String> headers, String guardBase, DisclosureControl.Connection connection) {}
 
     /** A complete answer, ready to write. */
     public record Outbound(int status, Map<String, String> headers, byte[] body) {}
@@ -58,8 +63,10 @@ public final class ResponsePath {
     private final UpstreamClient upstream;
     private final TreeLabeller labeller;
     private final FhirJson json;
+    private final DisclosureControl control;
 
-    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json) {
+    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json, DisclosureControl control) {
+        this.control = Objects.requireNonNull(control, "control");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.labeller = Objects.requireNonNull(labeller, "labeller");
         this.json = Objects.requireNonNull(json, "json");
@@ -75,7 +82,16 @@ public final class ResponsePath {
             return forward(request);
         } catch (GuardException e) {
             return error(e.error(), e.detail());
+        } catch (Refusal refusal) {
+            return refused(refusal);
         }
+    }
+
+    /** The answer for a refusal by identity or policy. */
+    public Outbound refused(Refusal refusal) {
+        Map<String, String> headers = baseHeaders();
+        headers.putAll(refusal.headers());
+        return new Outbound(refusal.status(), headers, json.write(OperationOutcomes.of(refusal)));
     }
 
     /** The answer for an error. */
@@ -84,6 +100,7 @@ public final class ResponsePath {
     }
 
     private Outbound forward(Inbound request) {
+        DisclosureControl.Admission admission = control.admit(request, request.connection());
         String relative = switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
@@ -117,18 +134,55 @@ public final class ResponsePath {
         } catch (RuntimeException e) {
             throw new GuardException(GuardError.LABELLING_FAILED, null, e);
         }
+        Confidentiality patientMark = request.interaction() == Interaction.READ
+                && DisclosureControl.needsPatientMark(admission, resource) ? patientMark(request, resource) : null;
+        Decision decision;
+        try {
+            decision = control.release(admission, request.interaction(), resource, patientMark);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+        }
         int dropped = LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
         if (dropped > 0) {
             LOG.warn("Dropped {} link(s) not on the practice server's base {}: check guard.upstream.base-url "
                     + "against the address the practice server puts in its links", dropped, upstream.base());
         }
         Map<String, String> headers = baseHeaders();
+        headers.put(DisclosureControl.DECISION_HEADER, DisclosureControl.headerValue(decision));
         if (request.interaction() == Interaction.READ) {
             copy(response.headers(), headers, "etag", "ETag");
             copy(response.headers(), headers, "last-modified", "Last-Modified");
         }
         copy(response.headers(), headers, "x-request-id", "X-Request-Id");
         return new Outbound(200, headers, json.write(resource));
+    }
+
+    /**
+     * The confidentiality of the patient a read resource belongs to, read from the practice server and labelled
+     * as a Patient read would be. Anything but a labelled Patient with that id (unreachable, missing, another
+     * reference form) fails closed: V, so that the policy treats the record as very restricted.
+     */
+    private Confidentiality patientMark(Inbound request, ObjectNode resource) {
+        String id = DisclosureControl.patientId(resource);
+        if (id == null) {
+            return Confidentiality.V;
+        }
+        try {
+            UpstreamResponse response = upstream.get("Patient/" + id, request.headers());
+            if (!response.isSuccess()) {
+                return Confidentiality.V;
+            }
+            ObjectNode patient = json.readResource(response.body());
+            if (!"Patient".equals(patient.path("resourceType").asText(null)) || !id.equals(patient.path("id").asText(null))) {
+                return Confidentiality.V;
+            }
+            labeller.label(patient);
+            return DisclosureControl.mark(patient);
+        } catch (UpstreamFailure | IOException | RuntimeException e) {
+            LOG.warn("The patient of {}/{} could not be read to find its confidentiality; treated as very restricted",
+                    request.resourceType(), request.id());
+            return Confidentiality.V;
+        }
     }
 
     private static void checkAnswerMatches(Inbound request, ObjectNode resource) {

@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -56,9 +57,12 @@ public final class ResponsePathInterceptor {
             checkJsonAccepted(request, servletRequest);
             String id = interaction == ResponsePath.Interaction.READ ? request.getId().getIdPart() : null;
             answer = path.handle(new ResponsePath.Inbound(interaction, request.getResourceName(), id,
-                    request.getParameters(), headers(servletRequest), trimSlash(request.getFhirServerBase())));
+                    request.getParameters(), headers(servletRequest), trimSlash(request.getFhirServerBase()),
+                    connection(servletRequest)));
         } catch (GuardException e) {
             answer = path.error(e.error(), e.detail());
+        } catch (Refusal refusal) {
+            answer = path.refused(refusal);
         } catch (RuntimeException e) {
             LOG.error("DG-1500 unexpected failure on the response path", e);
             answer = path.error(GuardError.INTERNAL, null);
@@ -89,12 +93,19 @@ public final class ResponsePathInterceptor {
         }
     }
 
+    /** The request headers; a repeated header's values are joined with commas. */
     private static Map<String, String> headers(HttpServletRequest request) {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name, request.getHeader(name));
+            headers.put(name, String.join(",", Collections.list(request.getHeaders(name))));
         }
         return headers;
+    }
+
+    private static DisclosureControl.Connection connection(HttpServletRequest request) {
+        Object chain = request.getAttribute(DisclosureControl.CLIENT_CHAIN_ATTRIBUTE);
+        return new DisclosureControl.Connection(chain instanceof X509Certificate[] certificates ? certificates : null,
+                request.getRemoteAddr(), request.isSecure());
     }
 
     static void write(HttpServletResponse response, ResponsePath.Outbound answer) throws IOException {

@@ -510,22 +510,19 @@ class GatewayFaultTest {
     }
 
     @Test
-    void search_neverForwardsFormatPrettyOrTheRequestersCredentials() throws Exception {
+    void search_neverForwardsFormatPrettyOrTheRequestersCookies() throws Exception {
         UPSTREAM.stubFor(get(urlPathEqualTo("/fhir/Patient")).willReturn(fhirJson(200,
                 "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}")));
 
         HttpResponse<String> answer = send(request("/Patient?family=Smith&_format=json&_pretty=true&given=Jo&given=Ann")
-                .header("Authorization", "Bearer requester-token")
                 .header("Cookie", "session=requester-session")
-                .header("X-Forwarded-For", "203.0.113.9")
                 .header("X-Request-Id", "req-77")
                 .GET());
 
         assertThat(answer.statusCode()).isEqualTo(200);
         UPSTREAM.verify(1, getRequestedFor(urlEqualTo("/fhir/Patient?family=Smith&given=Jo&given=Ann"))
                 .withHeader("Authorization", absent())
-                .withHeader("Cookie", absent())
-                .withHeader("X-Forwarded-For", absent()));
+                .withHeader("Cookie", absent()));
         LoggedRequest seen = UPSTREAM.findAll(anyRequestedFor(anyUrl())).get(0);
         assertThat(seen.getUrl()).doesNotContain("_format").doesNotContain("_pretty");
         assertThat(seen.getHeader("Accept")).isEqualTo("application/fhir+json");
@@ -539,7 +536,6 @@ class GatewayFaultTest {
 
         HttpResponse<String> answer = send(request("/Patient/_search")
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "Bearer requester-token")
                 .POST(HttpRequest.BodyPublishers.ofString("family=Smith&_format=json&birthdate=ge1970-01-01")));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -548,11 +544,10 @@ class GatewayFaultTest {
     }
 
     @Test
-    void read_neverForwardsFormatOrTheRequestersCredentials() throws Exception {
+    void read_neverForwardsFormatOrTheRequestersCookies() throws Exception {
         stubPatientRead(fhirJson(200, patient("p1")));
 
         HttpResponse<String> answer = send(request("/Patient/p1?_format=application/fhir%2Bjson&_pretty=true")
-                .header("Authorization", "Basic cmVxdWVzdGVyOnNlY3JldA==")
                 .header("Cookie", "JSESSIONID=requester")
                 .GET());
 
@@ -560,6 +555,20 @@ class GatewayFaultTest {
         UPSTREAM.verify(1, getRequestedFor(urlEqualTo("/fhir/Patient/p1"))
                 .withHeader("Authorization", absent())
                 .withHeader("Cookie", absent()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Authorization: Bearer requester-token", "Authorization: Basic cmVxdWVzdGVyOnNlY3JldA==",
+        "X-Forwarded-For: 203.0.113.9", "X-DG-Purpose-Of-Use: TREAT", "X-Forwarded-Host: guard.example.org"})
+    void requestWithCredentialsTheGuardCannotVerify_isRefused_andNeverReachesUpstream(String header) throws Exception {
+        stubPatientRead(fhirJson(200, patient("p1")));
+        String[] nameAndValue = header.split(": ", 2);
+
+        HttpResponse<String> answer = send(request("/Patient/p1").header(nameAndValue[0], nameAndValue[1]).GET());
+
+        assertThat(answer.statusCode()).isIn(401, 403);
+        assertThat(MAPPER.readTree(answer.body()).at("/issue/0/details/coding/0/code").asText()).matches("DG-(3|13)\\d+");
+        UPSTREAM.verify(0, anyRequestedFor(anyUrl()));
     }
 
     @Test
