@@ -63,10 +63,9 @@ public final class LoadHarness {
 
     public static void main(String[] args) {
         quietLogging();
-        LoadSettings settings = LoadSettings.fromSystemProperties();
         int status = 0;
         try (ChildProcesses children = new ChildProcesses()) {
-            new LoadHarness(settings, ProcessCpu.linux()).run(children);
+            new LoadHarness(LoadSettings.fromSystemProperties(), ProcessCpu.linux()).run(children);
         } catch (RuntimeException e) {
             System.err.println("The load benchmark failed: " + e.getMessage());
             e.printStackTrace();
