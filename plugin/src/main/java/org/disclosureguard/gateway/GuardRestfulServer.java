@@ -5,7 +5,11 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.api.RequestTypeEnum;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +47,13 @@ public final class GuardRestfulServer extends RestfulServer {
         }
         registerInterceptor(new ResponsePathInterceptor(path));
         registerInterceptor(new GuardServerInterceptor(version, path));
+    }
+
+    /** Handles every request against an {@link AnsweredResponse}, which the guard seals once it has answered. */
+    @Override
+    protected void handleRequest(RequestTypeEnum type, HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        super.handleRequest(type, request, new AnsweredResponse(response));
     }
 
     /** No {@code X-Powered-By} banner: the guard does not advertise its components. */

@@ -63,7 +63,9 @@ public final class GuardServerInterceptor {
     /**
      * Answers every exception HAPI would answer itself (routing refusals, the scrubbed internal errors) with the
      * guard's own JSON OperationOutcome: DG-1202 with HAPI's 4xx status for a request the guard does not offer,
-     * DG-1500 otherwise. Whatever format was asked for, the answer is JSON.
+     * DG-1500 otherwise. Whatever format was asked for, the answer is JSON. The answer is sealed
+     * ({@link AnsweredResponse}) and HAPI's own handling is let run against it, because a hook returning
+     * {@code false} here makes HAPI log every answered refusal as an ERROR with a stack trace.
      */
     @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
     public boolean answer(BaseServerResponseException exception, HttpServletResponse servletResponse)
@@ -76,6 +78,6 @@ public final class GuardServerInterceptor {
             answer = path.error(GuardError.INTERNAL, null);
         }
         ResponsePathInterceptor.write(servletResponse, answer);
-        return false;
+        return servletResponse instanceof AnsweredResponse answered && answered.sealed();
     }
 }

@@ -115,6 +115,7 @@ public final class ResponsePathInterceptor {
         try (OutputStream out = response.getOutputStream()) {
             out.write(answer.body());
         }
+        AnsweredResponse.seal(response);
     }
 
     private static String trimSlash(String base) {

@@ -693,4 +693,35 @@ class GatewayFaultTest {
         assertThat(answer.body()).contains("DG-1202").doesNotContain("HAPI-");
         UPSTREAM.verify(0, anyRequestedFor(anyUrl()));
     }
+
+    @Test
+    void refusedRequests_areAnsweredWithoutErrorsOrStackTracesInTheLog() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        root.addAppender(events);
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        try {
+            answers.add(send(request("/Patient/p1").method("DELETE", HttpRequest.BodyPublishers.noBody())));
+            answers.add(send(request("/Patient").POST(HttpRequest.BodyPublishers.ofString("{}"))));
+            answers.add(guardGet("/NoSuchType/p1"));
+            answers.add(guardGet("/Patient/p1/_history/2"));
+            answers.add(guardGet("/Patient/$everything"));
+        } finally {
+            root.detachAppender(events);
+        }
+
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).isBetween(400, 499);
+            assertThat(answer.body()).contains("DG-1202").doesNotContain("HAPI-");
+        }
+        assertThat(events.list)
+                .filteredOn(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)
+                        || event.getThrowableProxy() != null)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+        UPSTREAM.verify(0, anyRequestedFor(anyUrl()));
+    }
 }
