@@ -23,6 +23,7 @@ public class GuardProperties {
     private final Labels labels = new Labels();
     private final Policy policy = new Policy();
     private final Identity identity = new Identity();
+    private final Tls tls = new Tls();
 
     public String getPublicBaseUrl() {
         return publicBaseUrl;
@@ -54,6 +55,57 @@ public class GuardProperties {
 
     public Identity getIdentity() {
         return identity;
+    }
+
+    public Tls getTls() {
+        return tls;
+    }
+
+    /**
+     * The listener for requesters outside the practice: TLS, with client certificates from the partner CA
+     * ({@code guard.identity.ca-dir}) requested and verified. Off unless a port is set.
+     */
+    public static class Tls {
+        /** The port; empty (the default) for no TLS listener. */
+        private Integer port;
+        /** The address to listen on; empty for every interface. */
+        private String address;
+        /** The guard's certificate chain (PEM), as {@code ca server} writes it to server/cert.pem. */
+        private Path certificate;
+        /** Its private key (PEM), as {@code ca server} writes it to server/key.pem. */
+        private Path privateKey;
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public void setPort(Integer port) {
+            this.port = port;
+        }
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public Path getCertificate() {
+            return certificate;
+        }
+
+        public void setCertificate(Path certificate) {
+            this.certificate = certificate;
+        }
+
+        public Path getPrivateKey() {
+            return privateKey;
+        }
+
+        public void setPrivateKey(Path privateKey) {
+            this.privateKey = privateKey;
+        }
     }
 
     /** The disclosure policy. */
