@@ -158,6 +158,17 @@ class MutualTlsIT {
     }
 
     @Test
+    void thePracticesOwnSystemOverMutualTls_getsThePatientForDirectCare() throws Exception {
+        Answer answer = ask("demo-practice", claims("TREAT", "DIRECT-CARE", null, null));
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode patient = JSON.readTree(answer.body()).at("/entry/0/resource");
+        assertThat(patient.path("id").asText()).isEqualTo("9000000009");
+        assertThat(patient.at("/address/0/extension").toString()).contains("LOCIS");
+        assertThat(answer.decision()).contains("; policy=sha256:").doesNotStartWith("default-deny");
+    }
+
+    @Test
     void publicHealth_getsThePatientWithoutAddressOrPhone() throws Exception {
         Answer answer = ask("demo-public-health", claims("PUBHLTH", "PUBLIC-HEALTH-STATUTORY", null, null));
 
