@@ -354,7 +354,7 @@ public final class DisclosureControl {
     }
 
     /** Whether an anonymous request may be the practice's own: plain HTTP from loopback, no identity headers. */
-    static boolean isLocalPlainRequest(Map<String, String> headers, Connection connection) {
+    public static boolean isLocalPlainRequest(Map<String, String> headers, Connection connection) {
         if (connection.secure() || (connection.clientChain() != null && connection.clientChain().length > 0)) {
             return false;
         }

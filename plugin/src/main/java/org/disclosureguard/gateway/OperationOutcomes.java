@@ -22,7 +22,11 @@ public final class OperationOutcomes {
         return of(refusal.code(), refusal.status(), refusal.issueType(), refusal.text());
     }
 
-    private static ObjectNode of(String code, int status, String issueType, String text) {
+    /**
+     * An OperationOutcome with the given guard code (DG-...), issue type and text; severity {@code fatal} for a
+     * status of 500 and above, else {@code error}.
+     */
+    public static ObjectNode of(String code, int status, String issueType, String text) {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         ObjectNode outcome = nodes.objectNode();
         outcome.put("resourceType", "OperationOutcome");

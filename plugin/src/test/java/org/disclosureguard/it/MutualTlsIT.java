@@ -272,6 +272,16 @@ class MutualTlsIT {
     }
 
     @Test
+    void staffEndpoints_areNotThereOverTls_evenForTheDemoPractice() throws Exception {
+        HttpResponse<String> response = client("demo-practice").send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + TLS_PORT + "/staff/policy")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("sha256");
+    }
+
+    @Test
     void aClientCertificateFromAnotherCa_failsTheHandshake() throws Exception {
         Path stranger = Files.createTempDirectory(Path.of("target"), "stranger-ca").resolve("ca");
         int exit = CaCommand.commandLine(new CaCommand()).setOut(new PrintWriter(new StringWriter()))
