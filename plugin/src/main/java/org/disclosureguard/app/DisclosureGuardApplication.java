@@ -1,6 +1,7 @@
 package org.disclosureguard.app;
 
 import java.util.Arrays;
+import org.disclosureguard.audit.cli.AuditCommand;
 import org.disclosureguard.identity.cli.CaCommand;
 import org.disclosureguard.policy.cli.PolicyCommand;
 import org.springframework.boot.SpringApplication;
@@ -10,7 +11,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 /**
  * Starts the guard, or runs one of its commands: {@code java -jar disclosure-guard.jar policy ...} (check, test and
  * explain a policy, see {@code docs/policy.md}) and {@code java -jar disclosure-guard.jar ca ...} (the practice's
- * partner CA, see {@code docs/requesters.md}). Anything else starts the server; see {@code docs/configuration.md}.
+ * partner CA, see {@code docs/requesters.md}) and {@code java -jar disclosure-guard.jar audit ...} (verify the audit
+ * chain, manage its checkpoint keys, see {@code docs/operations.md}). Anything else starts the server; see
+ * {@code docs/configuration.md}.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(GuardProperties.class)
@@ -37,6 +40,7 @@ public class DisclosureGuardApplication {
         return switch (args[0]) {
             case "policy" -> PolicyCommand.newCommandLine().execute(rest);
             case "ca" -> CaCommand.commandLine(new CaCommand()).execute(rest);
+            case "audit" -> AuditCommand.commandLine().execute(rest);
             default -> null;
         };
     }

@@ -38,4 +38,11 @@ class DisclosureGuardApplicationTest {
                 .isZero();
         assertThat(dir.resolve("ca.pem")).exists();
     }
+
+    @Test
+    void auditCommand_generatesTheCheckpointKey(@TempDir Path dir) {
+        assertThat(DisclosureGuardApplication.runCommand(new String[] {"audit", "keys", "generate", "--dir",
+                dir.toString()})).isZero();
+        assertThat(dir.resolve("current")).exists();
+    }
 }

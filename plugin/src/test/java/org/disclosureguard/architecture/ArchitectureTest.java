@@ -77,4 +77,20 @@ class ArchitectureTest {
                         "org.disclosureguard.gateway..", "org.disclosureguard.config..", "jakarta.servlet..")
                 .check(guard);
     }
+
+    @Test
+    void audit_dependsNeitherOnTheGatewayNorUpstream() {
+        noClasses().that().resideInAPackage("org.disclosureguard.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.gateway..",
+                        "org.disclosureguard.upstream..", "jakarta.servlet..")
+                .check(guard);
+    }
+
+    @Test
+    void database_dependsOnNoOtherGuardPackage() {
+        noClasses().that().resideInAPackage("org.disclosureguard.database..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.audit..",
+                        "org.disclosureguard.gateway..", "org.disclosureguard.policy..", "jakarta.servlet..")
+                .check(guard);
+    }
 }
