@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.disclosureguard.gateway.DisclosureControl;
+import org.disclosureguard.gateway.DisclosureRecorder;
 import org.disclosureguard.identity.PartnerCaTrust;
 import org.disclosureguard.identity.RequesterAuthenticator;
 import org.disclosureguard.identity.RequesterRegistry;
@@ -23,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Wires the gateway: the FHIR context, the label plan, the upstream client, the policy, the requester registry and
- * partner CA, and the HAPI server at /fhir.
+ * partner CA, and the HAPI server at /fhir, which records every request with the {@link DisclosureRecorder} of
+ * {@link AuditConfiguration} before it answers.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
@@ -88,8 +90,10 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ResponsePath responsePath(UpstreamClient upstream, LabelPlan plan, DisclosureControl control) {
-        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson(), control);
+    ResponsePath responsePath(UpstreamClient upstream, LabelPlan plan, DisclosureControl control,
+            DisclosureRecorder recorder, GuardProperties properties) {
+        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson(), control, recorder,
+                AuditConfiguration.instanceName(properties), Clock.systemUTC());
     }
 
     @Bean

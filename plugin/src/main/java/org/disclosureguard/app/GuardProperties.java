@@ -24,6 +24,114 @@ public class GuardProperties {
     private final Policy policy = new Policy();
     private final Identity identity = new Identity();
     private final Tls tls = new Tls();
+    private final Database database = new Database();
+    private final Audit audit = new Audit();
+
+    /** This guard instance's name in audit entries; empty for the host name. */
+    private String instance;
+
+    /** Where the default H2 database and the audit keys live ({@code ./data}); used only through the defaults. */
+    private Path dataDir;
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public String getInstance() {
+        return instance;
+    }
+
+    public void setInstance(String instance) {
+        this.instance = instance;
+    }
+
+    public Database getDatabase() {
+        return database;
+    }
+
+    public Audit getAudit() {
+        return audit;
+    }
+
+    /** The guard's database: the audit chain (and later tables). */
+    public static class Database {
+        /** The JDBC URL; an H2 file by default, {@code jdbc:postgresql://...} in production. */
+        private String url;
+        private String user;
+        private String password;
+        /** The largest number of open connections. */
+        private int poolSize = 10;
+        /** The longest wait for a connection; past it the request is answered 503 and nothing is released. */
+        private Duration connectionTimeout = Duration.ofSeconds(3);
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public int getPoolSize() {
+            return poolSize;
+        }
+
+        public void setPoolSize(int poolSize) {
+            this.poolSize = poolSize;
+        }
+
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+        }
+    }
+
+    /** The audit trail's checkpoints. */
+    public static class Audit {
+        /** The checkpoint signing keys ({@code audit keys generate}); created with a first key if missing. */
+        private Path keyDir;
+        /** How often the chain head is signed, when it has moved. */
+        private Duration checkpointInterval = Duration.ofSeconds(60);
+
+        public Path getKeyDir() {
+            return keyDir;
+        }
+
+        public void setKeyDir(Path keyDir) {
+            this.keyDir = keyDir;
+        }
+
+        public Duration getCheckpointInterval() {
+            return checkpointInterval;
+        }
+
+        public void setCheckpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+        }
+    }
 
     public String getPublicBaseUrl() {
         return publicBaseUrl;

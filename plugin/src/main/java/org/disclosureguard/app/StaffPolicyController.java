@@ -1,24 +1,17 @@
 package org.disclosureguard.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.disclosureguard.config.ConfigException;
-import org.disclosureguard.gateway.DisclosureControl;
-import org.disclosureguard.gateway.GuardError;
 import org.disclosureguard.gateway.OperationOutcomes;
 import org.disclosureguard.policy.DecisionJson;
 import org.disclosureguard.policy.PolicyError;
 import org.disclosureguard.policy.PolicyStore;
 import org.disclosureguard.policy.Scenario;
 import org.disclosureguard.policy.ScenarioRunner;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,15 +21,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The policy, for practice staff: which version is in force, reload it from its file, and explain how it decides
- * a scenario ({@code docs/policy.md}, "For practice staff"). Answered only to the practice itself (plain HTTP
- * from loopback, with no credentials or forwarding headers, as {@link DisclosureControl#isLocalPlainRequest});
- * anyone else gets 404, so that outside requesters do not learn the endpoints exist.
+ * a scenario ({@code docs/policy.md}, "For practice staff"). Answered only to the practice itself
+ * ({@link StaffAccess}).
  */
 @RestController
 @RequestMapping("/staff/policy")
 class StaffPolicyController {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_SCENARIO_BYTES = 64 * 1024;
 
     private final PolicyStore policies;
@@ -48,32 +39,32 @@ class StaffPolicyController {
     /** The policy in force: version, when it was loaded, and the last failed reload if any. */
     @GetMapping
     ResponseEntity<String> status(HttpServletRequest request) {
-        if (!fromThePractice(request)) {
-            return notFound();
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
         }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("version", policies.version());
         node.put("loadedAt", policies.loadedAt().toString());
         policies.lastFailure().ifPresent(failure -> node.putObject("lastFailedReload")
                 .put("at", failure.at().toString()).put("error", failure.error()));
-        return json(200, node);
+        return StaffAccess.json(200, node);
     }
 
     /** Reloads the policy file; on failure the last good policy stays in force and the answer says why (422). */
     @PostMapping("/reload")
     ResponseEntity<String> reload(HttpServletRequest request) {
-        if (!fromThePractice(request)) {
-            return notFound();
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
         }
         PolicyStore.ReloadResult result = policies.reload();
         if (!result.success()) {
-            return json(422, outcome(PolicyError.RELOAD_FAILED.code(), "processing", result.error()));
+            return StaffAccess.json(422, outcome(PolicyError.RELOAD_FAILED.code(), "processing", result.error()));
         }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("version", result.version());
         node.put("changed", result.changed());
         node.put("at", result.at().toString());
-        return json(200, node);
+        return StaffAccess.json(200, node);
     }
 
     /**
@@ -82,52 +73,28 @@ class StaffPolicyController {
      */
     @PostMapping(value = "/explain")
     ResponseEntity<String> explain(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-        if (!fromThePractice(request)) {
-            return notFound();
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
         }
         if (body == null || body.length == 0) {
-            return json(400, outcome(PolicyError.SCENARIO_INVALID.code(), "required",
+            return StaffAccess.json(400, outcome(PolicyError.SCENARIO_INVALID.code(), "required",
                     "Send a scenario (the YAML of a scenario file) as the request body."));
         }
         if (body.length > MAX_SCENARIO_BYTES) {
-            return json(413, outcome(PolicyError.SCENARIO_INVALID.code(), "too-long",
+            return StaffAccess.json(413, outcome(PolicyError.SCENARIO_INVALID.code(), "too-long",
                     "A scenario is at most " + MAX_SCENARIO_BYTES + " bytes."));
         }
         Scenario scenario;
         try {
             scenario = Scenario.parse("explain", "(request body)", new String(body, StandardCharsets.UTF_8));
         } catch (ConfigException e) {
-            return json(400, outcome(PolicyError.SCENARIO_INVALID.code(), "invalid", e.getMessage()));
+            return StaffAccess.json(400, outcome(PolicyError.SCENARIO_INVALID.code(), "invalid", e.getMessage()));
         }
         JsonNode answer = DecisionJson.of(new ScenarioRunner(policies.current()).run(scenario, "(request body)"));
-        return json(200, answer);
-    }
-
-    private static boolean fromThePractice(HttpServletRequest request) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name, request.getHeader(name));
-        }
-        Object chain = request.getAttribute(DisclosureControl.CLIENT_CHAIN_ATTRIBUTE);
-        return DisclosureControl.isLocalPlainRequest(headers, new DisclosureControl.Connection(
-                chain instanceof java.security.cert.X509Certificate[] c ? c : null, request.getRemoteAddr(),
-                request.isSecure()));
+        return StaffAccess.json(200, answer);
     }
 
     private static ObjectNode outcome(String code, String issueType, String text) {
         return OperationOutcomes.of(code, 400, issueType, text);
-    }
-
-    private static ResponseEntity<String> notFound() {
-        return json(404, OperationOutcomes.of(GuardError.NOT_OFFERED, null));
-    }
-
-    private static ResponseEntity<String> json(int status, JsonNode body) {
-        try {
-            return ResponseEntity.status(status).contentType(MediaType.parseMediaType("application/json"))
-                    .header("Cache-Control", "no-store").body(JSON.writeValueAsString(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

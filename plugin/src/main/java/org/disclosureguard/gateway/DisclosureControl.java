@@ -133,8 +133,14 @@ public final class DisclosureControl {
      * @throws Refusal if the requester cannot be identified or the policy does not release now
      */
     public Admission admit(ResponsePath.Inbound request, Connection connection) {
+        return admit(request, connection, new RequestRecord(java.time.Instant.now()));
+    }
+
+    /** As {@link #admit(ResponsePath.Inbound, Connection)}, noting who asked and what was decided in the record. */
+    Admission admit(ResponsePath.Inbound request, Connection connection, RequestRecord record) {
         Requester requester;
         BoundClaims claims;
+        String credential = "";
         String expectedAudience = audience != null ? audience : request.guardBase();
         AuthenticationResult result =
                 authenticator.authenticate(connection.clientChain(), request.headers(), expectedAudience);
@@ -149,6 +155,8 @@ public final class DisclosureControl {
             requester = new Requester(registered.id(), registered.organisation(),
                     registered.requesterClass().code(), registered.internal());
             claims = authenticated.claims();
+            credential = authenticated.certificateSha256() != null ? "sha256:" + authenticated.certificateSha256()
+                    : authenticated.tokenId() != null ? "jti:" + authenticated.tokenId() : "";
         } else if (result instanceof AnonymousRequest && isLocalPlainRequest(request.headers(), connection)) {
             requester = INTERNAL;
             claims = BoundClaims.none();
@@ -161,8 +169,13 @@ public final class DisclosureControl {
                 claims.legalBasis().orElse(""), claims.caseReference().orElse(""),
                 claims.requestingOfficer().orElse(""), interaction(request.interaction()),
                 request.resourceType(), forwardedParameters(request));
+        record.identified(context, credential);
+        if (request.interaction() == ResponsePath.Interaction.READ && "Patient".equals(request.resourceType())) {
+            record.about(request.id());
+        }
         PolicyEngine engine = policies.current();
         Decision decision = engine.decideRequest(context);
+        record.decided(decision);
         if (!decision.releases()) {
             throw refusal(decision);
         }
@@ -192,6 +205,12 @@ public final class DisclosureControl {
      */
     public Decision release(Admission admission, ResponsePath.Interaction interaction, ObjectNode answer,
             Confidentiality patientMark) {
+        return release(admission, interaction, answer, patientMark, new RequestRecord(java.time.Instant.now()));
+    }
+
+    /** As {@link #release(Admission, ResponsePath.Interaction, ObjectNode, Confidentiality)}, noting what is released. */
+    Decision release(Admission admission, ResponsePath.Interaction interaction, ObjectNode answer,
+            Confidentiality patientMark, RequestRecord record) {
         if (interaction == ResponsePath.Interaction.READ) {
             ResourceFacts facts = facts(answer);
             if (patientMark != null && facts.patientCompartment()) {
@@ -199,10 +218,12 @@ public final class DisclosureControl {
                         facts.labels(), true);
             }
             Decision decision = admission.engine().decideResource(admission.context(), facts);
+            record.decided(decision);
             if (!decision.releases()) {
+                record.about(subjectOf(answer));
                 throw refusal(decision);
             }
-            apply(decision, answer);
+            apply(decision, answer, record);
             return decision;
         }
         int dropped = 0;
@@ -215,7 +236,7 @@ public final class DisclosureControl {
                 }
                 Decision decision = admission.engine().decideResource(admission.context(), facts(resource));
                 if (decision.releases()) {
-                    apply(decision, resource);
+                    apply(decision, resource, record);
                 } else {
                     it.remove();
                     dropped++;
@@ -240,10 +261,33 @@ public final class DisclosureControl {
         return decision.ruleId() + "; policy=" + decision.policyVersion();
     }
 
-    private void apply(Decision decision, ObjectNode resource) {
+    private void apply(Decision decision, ObjectNode resource, RequestRecord record) {
+        List<org.disclosureguard.redaction.WithheldElement> withheld = List.of();
         if (decision.outcome() == Outcome.REDACT) {
-            redactor.redact(resource, decision.redaction());
+            withheld = redactor.redact(resource, decision.redaction()).withheld();
         }
+        addObligations(decision, resource);
+        Set<SecurityLabel> labels = new HashSet<>();
+        for (JsonNode coding : resource.path("meta").path("security")) {
+            if (coding.path("system").isTextual() && coding.path("code").isTextual()) {
+                labels.add(new SecurityLabel(coding.path("system").asText(), coding.path("code").asText()));
+            }
+        }
+        collectInlineLabels(resource, labels);
+        record.releasing(resource.path("resourceType").asText("Unknown"), resource.path("id").asText(""),
+                subjectOf(resource), withheld, labels);
+    }
+
+    /** The logical id of the patient a resource is about: a Patient's own id, or its subject's or patient's. */
+    static String subjectOf(ObjectNode resource) {
+        if ("Patient".equals(resource.path("resourceType").asText(null))) {
+            String id = resource.path("id").asText("");
+            return id.isEmpty() ? null : id;
+        }
+        return patientId(resource);
+    }
+
+    private static void addObligations(Decision decision, ObjectNode resource) {
         if (decision.obligations().isEmpty()) {
             return;
         }

@@ -38,6 +38,8 @@ public enum GuardError {
                     + "issued to you; see docs/requesters.md."),
     REDACTION_FAILED("DG-1502", 500, "exception",
             "The guard could not apply the disclosure policy to this answer. Nothing was released."),
+    AUDIT_UNAVAILABLE("DG-1503", 503, "transient",
+            "The guard could not record this request in its audit trail, so it released nothing. Try again later."),
     LABELLING_FAILED("DG-1501", 500, "exception",
             "The guard could not label this answer. Nothing was released."),
     INTERNAL("DG-1500", 500, "exception",

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,30 +64,96 @@ public final class ResponsePath {
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String FHIR_JSON_UTF8 = "application/fhir+json;charset=UTF-8";
 
+    /** The response header carrying the guard's id for the request, as its audit entry records it. */
+    public static final String REQUEST_ID_HEADER = "X-DG-Request-Id";
+
     private final UpstreamClient upstream;
     private final TreeLabeller labeller;
     private final FhirJson json;
     private final DisclosureControl control;
+    private final DisclosureRecorder recorder;
+    private final String instance;
+    private final Clock clock;
 
-    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json, DisclosureControl control) {
+    /**
+     * @param recorder commits each request's audit entry before its answer is released
+     * @param instance this guard instance's name, recorded in every audit entry
+     */
+    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json, DisclosureControl control,
+            DisclosureRecorder recorder, String instance, Clock clock) {
         this.control = Objects.requireNonNull(control, "control");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.labeller = Objects.requireNonNull(labeller, "labeller");
         this.json = Objects.requireNonNull(json, "json");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.instance = Objects.requireNonNull(instance, "instance");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
-     * Answers a request.
+     * Answers a request. Every answer, released data, refusal or error alike, is recorded by the
+     * {@link DisclosureRecorder} first; if that fails the answer is {@link GuardError#AUDIT_UNAVAILABLE} instead.
      *
      * @return the answer; errors are answers too (an OperationOutcome with the error's status)
      */
     public Outbound handle(Inbound request) {
+        RequestRecord record = new RequestRecord(clock.instant());
+        Outbound answer;
+        String code = null;
         try {
-            return forward(request);
+            answer = forward(request, record);
         } catch (GuardException e) {
-            return error(e.error(), e.detail());
+            answer = error(e.error(), e.detail());
+            code = e.error().code();
         } catch (Refusal refusal) {
-            return refused(refusal);
+            answer = refused(refusal);
+            code = refusal.code();
+        } catch (RuntimeException e) {
+            LOG.error("DG-1500 unexpected failure on the response path", e);
+            answer = error(GuardError.INTERNAL, null);
+            code = GuardError.INTERNAL.code();
+        }
+        return audited(request, record, answer, code);
+    }
+
+    private Outbound audited(Inbound request, RequestRecord record, Outbound answer, String code) {
+        String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
+        try {
+            recorder.record(record.entry(instance, interactionCode(request.interaction()),
+                    request.resourceType(), target(request), answer.status(), code, hash));
+        } catch (RuntimeException e) {
+            LOG.error("{} the audit entry of request {} could not be committed, so nothing was released: {}",
+                    GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());
+            answer = error(GuardError.AUDIT_UNAVAILABLE, null);
+        }
+        Map<String, String> headers = new LinkedHashMap<>(answer.headers());
+        headers.put(REQUEST_ID_HEADER, record.requestId());
+        return new Outbound(answer.status(), headers, answer.body());
+    }
+
+    private static String interactionCode(Interaction interaction) {
+        return switch (interaction) {
+            case READ -> "read";
+            case SEARCH -> "search-type";
+            case PAGE -> "page";
+        };
+    }
+
+    /** The request relative to the FHIR base, as recorded: {@code Type/id}, {@code Type?query} or {@code ?query}. */
+    private static String target(Inbound request) {
+        return switch (request.interaction()) {
+            case READ -> request.resourceType() + "/" + request.id();
+            case SEARCH -> request.resourceType() + query(request.parameters() == null ? Map.of()
+                    : request.parameters());
+            case PAGE -> query(request.parameters() == null ? Map.of() : request.parameters());
+        };
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 
@@ -99,8 +169,8 @@ public final class ResponsePath {
         return new Outbound(error.status(), baseHeaders(), json.write(OperationOutcomes.of(error, detail)));
     }
 
-    private Outbound forward(Inbound request) {
-        DisclosureControl.Admission admission = control.admit(request, request.connection());
+    private Outbound forward(Inbound request, RequestRecord record) {
+        DisclosureControl.Admission admission = control.admit(request, request.connection(), record);
         String relative = switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
@@ -138,7 +208,7 @@ public final class ResponsePath {
                 && DisclosureControl.needsPatientMark(admission, resource) ? patientMark(request, resource) : null;
         Decision decision;
         try {
-            decision = control.release(admission, request.interaction(), resource, patientMark);
+            decision = control.release(admission, request.interaction(), resource, patientMark, record);
         } catch (IllegalArgumentException e) {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }

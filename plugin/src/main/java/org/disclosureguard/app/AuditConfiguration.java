@@ -1,0 +1,133 @@
+package org.disclosureguard.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.disclosureguard.audit.AuditKeyDirectory;
+import org.disclosureguard.audit.AuditSigningKey;
+import org.disclosureguard.audit.Checkpointer;
+import org.disclosureguard.audit.JdbcAuditStore;
+import org.disclosureguard.database.GuardDatabase;
+import org.disclosureguard.gateway.DisclosureRecorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the audit trail: the guard's database (an H2 file by default, PostgreSQL in production; migrated with
+ * Flyway at start, and the guard does not start if it cannot be), the hash-chained store every request is
+ * recorded in before anything is released, and the Ed25519 checkpoints signed over the chain head every
+ * {@code guard.audit.checkpoint-interval} and every {@value #CHECKPOINT_EVERY} entries.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuditConfiguration {
+
+    /** Entries after which a checkpoint is signed without waiting for the interval. */
+    static final long CHECKPOINT_EVERY = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource guardDataSource(GuardProperties properties) {
+        GuardProperties.Database database = properties.getDatabase();
+        if (database.getUrl() == null || database.getUrl().isBlank()) {
+            throw new IllegalStateException("guard.database.url is required: the JDBC URL of the guard's database, "
+                    + "for example jdbc:h2:file:./data/disclosure-guard or jdbc:postgresql://db.practice.local/guard");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(database.getUrl());
+        config.setUsername(database.getUser());
+        config.setPassword(database.getPassword());
+        config.setMaximumPoolSize(database.getPoolSize());
+        config.setConnectionTimeout(Math.max(250, database.getConnectionTimeout().toMillis()));
+        config.setPoolName("guard-db");
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    JdbcAuditStore auditStore(DataSource guardDataSource) {
+        String version = GuardDatabase.migrate(guardDataSource);
+        LOG.info("The guard's database is at schema version {}", version);
+        return new JdbcAuditStore(guardDataSource);
+    }
+
+    @Bean
+    AuditSigningKey auditSigningKey(GuardProperties properties) {
+        Path dir = properties.getAudit().getKeyDir();
+        if (dir == null) {
+            throw new IllegalStateException("guard.audit.key-dir is required: where the audit checkpoint keys are");
+        }
+        if (!Files.exists(dir.resolve(AuditKeyDirectory.CURRENT))) {
+            AuditSigningKey key = AuditKeyDirectory.generate(dir, new SecureRandom());
+            LOG.warn("Created the audit checkpoint signing key {} in {}. Keep a copy of its public key "
+                    + "(audit-{}.pub.pem) away from this machine: verifiers need it.", key.keyId(), dir, key.keyId());
+            return key;
+        }
+        return AuditKeyDirectory.signingKey(dir);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService auditCheckpoints() {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "audit-checkpoints");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    Checkpointer checkpointer(DataSource guardDataSource, AuditSigningKey key, ScheduledExecutorService auditCheckpoints,
+            GuardProperties properties) {
+        Checkpointer checkpointer = new Checkpointer(guardDataSource, key, Clock.systemUTC());
+        Duration interval = properties.getAudit().getCheckpointInterval();
+        auditCheckpoints.scheduleWithFixedDelay(() -> checkpoint(checkpointer), interval.toMillis(),
+                interval.toMillis(), TimeUnit.MILLISECONDS);
+        return checkpointer;
+    }
+
+    /** Commits each entry with the store, and asks for a checkpoint every {@value #CHECKPOINT_EVERY} entries. */
+    @Bean
+    DisclosureRecorder disclosureRecorder(JdbcAuditStore store, Checkpointer checkpointer,
+            ScheduledExecutorService auditCheckpoints) {
+        AtomicLong appended = new AtomicLong();
+        return entry -> {
+            store.append(entry);
+            if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
+                auditCheckpoints.execute(() -> checkpoint(checkpointer));
+            }
+        };
+    }
+
+    private static void checkpoint(Checkpointer checkpointer) {
+        try {
+            checkpointer.checkpointIfMoved().ifPresent(c ->
+                    LOG.debug("Signed the audit checkpoint at seq {} with key {}", c.seq(), c.keyId()));
+        } catch (RuntimeException e) {
+            LOG.warn("The audit checkpoint could not be signed now; it is tried again later: {}", e.getMessage());
+        }
+    }
+
+    /** This instance's name in audit entries: {@code guard.instance}, else the host name. */
+    static String instanceName(GuardProperties properties) {
+        if (properties.getInstance() != null && !properties.getInstance().isBlank()) {
+            return properties.getInstance().strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "guard";
+        }
+    }
+}
