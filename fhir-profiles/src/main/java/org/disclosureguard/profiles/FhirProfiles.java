@@ -87,6 +87,34 @@ public final class FhirProfiles {
     public static final String DS4P_SECURITY_LABEL_CLASSIFIER_EXTENSION =
             "http://hl7.org/fhir/uv/security-label-ds4p/StructureDefinition/extension-sec-label-classifier";
 
+    /** Base of the IHE Basic Audit Log Patterns (BALP) canonical URLs; see {@code fhir-profiles/BALP.md}. */
+    public static final String BALP_BASE = "https://profiles.ihe.net/ITI/BALP/";
+
+    /** IHE BALP: a successful RESTful read of a resource about a patient (parent {@link #BALP_READ}). */
+    public static final String BALP_PATIENT_READ = BALP_BASE + "StructureDefinition/IHE.BasicAudit.PatientRead";
+
+    /** IHE BALP: a successful RESTful read. */
+    public static final String BALP_READ = BALP_BASE + "StructureDefinition/IHE.BasicAudit.Read";
+
+    /** IHE BALP: a successful RESTful search about a patient (parent {@link #BALP_QUERY}). */
+    public static final String BALP_PATIENT_QUERY = BALP_BASE + "StructureDefinition/IHE.BasicAudit.PatientQuery";
+
+    /** IHE BALP: a successful RESTful search. */
+    public static final String BALP_QUERY = BALP_BASE + "StructureDefinition/IHE.BasicAudit.Query";
+
+    /** IHE BALP: an authorization decision (permit or deny) about a patient's data. */
+    public static final String BALP_AUTHZ_CONSENT = BALP_BASE + "StructureDefinition/IHE.BasicAudit.AuthZconsent";
+
+    /** IHE BALP: a privacy disclosure, recorded by the source that released the data. */
+    public static final String BALP_PRIVACY_DISCLOSURE_SOURCE =
+            BALP_BASE + "StructureDefinition/IHE.BasicAudit.PrivacyDisclosure.Source";
+
+    /** IHE BALP CodeSystem of entity types ({@code XrequestId}). */
+    public static final String BALP_ENTITY_TYPE_CODE_SYSTEM = BALP_BASE + "CodeSystem/BasicAuditEntityType";
+
+    /** IHE BALP CodeSystem of authorization-decision subtypes ({@code AuthZ-Consent}, {@code AuthZ-Role}). */
+    public static final String BALP_AUTHZ_SUBTYPE_CODE_SYSTEM = BALP_BASE + "CodeSystem/AuthZsubType";
+
     /** The listed paths once read; immutable, published through the volatile write. */
     private static volatile List<String> indexedPaths;
 
