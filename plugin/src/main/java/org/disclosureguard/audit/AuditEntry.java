@@ -36,7 +36,10 @@ import java.util.Objects;
  * @param policyVersion the policy version ({@code sha256:...}), or empty when no policy decision was reached
  * @param code the stable code of a refusal or failure ({@code DG-...}), or empty when data was released
  * @param status the HTTP status answered
- * @param patients logical ids of the patients the released (or refused) data is about, sorted, no duplicates
+ * @param patients the patients the request was about, sorted, no duplicates: the logical ids of the patients
+ *     whose data was released (or whose resource was refused), and, for a request that released nothing, the
+ *     patient identifiers it named as {@code system|value} (a refused search by NHS number records
+ *     {@code https://fhir.nhs.uk/Id/nhs-number|9000000009}), so that the patient's accounting shows the attempt
  * @param released the resources released, as {@code Type/id}, in response order
  * @param withheld the elements withheld, as {@code Type/id path}, in response order
  * @param labels the security labels on the released data ({@code system|code}), sorted, no duplicates

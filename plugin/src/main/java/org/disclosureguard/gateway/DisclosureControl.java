@@ -173,6 +173,14 @@ public final class DisclosureControl {
         if (request.interaction() == ResponsePath.Interaction.READ && "Patient".equals(request.resourceType())) {
             record.about(request.id());
         }
+        if (request.interaction() == ResponsePath.Interaction.SEARCH && request.parameters() != null
+                && request.parameters().get("identifier") != null) {
+            for (String identifier : request.parameters().get("identifier")) {
+                if (identifier != null && identifier.startsWith(Vocabulary.NHS_NUMBER + "|")) {
+                    record.asked(identifier);
+                }
+            }
+        }
         PolicyEngine engine = policies.current();
         Decision decision = engine.decideRequest(context);
         record.decided(decision);

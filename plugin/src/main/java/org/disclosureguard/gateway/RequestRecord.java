@@ -31,6 +31,7 @@ final class RequestRecord {
     private final List<String> withheld = new ArrayList<>();
     private final Set<String> patients = new TreeSet<>();
     private final Set<String> labels = new TreeSet<>();
+    private final Set<String> asked = new TreeSet<>();
 
     RequestRecord(Instant time) {
         this.time = time;
@@ -76,6 +77,14 @@ final class RequestRecord {
     }
 
     /**
+     * A patient identifier ({@code system|value}) the request named, recorded only if the request releases nothing,
+     * so that a refused or held search by NHS number appears in that patient's accounting.
+     */
+    void asked(String identifier) {
+        asked.add(identifier);
+    }
+
+    /**
      * The entry for this request.
      *
      * @param status the status answered
@@ -98,6 +107,10 @@ final class RequestRecord {
             outcome = AuditOutcome.REFUSED;
         }
         boolean releasing = outcome.released();
+        Set<String> about = new TreeSet<>(patients);
+        if (!releasing) {
+            about.addAll(asked);
+        }
         return new AuditEntry(requestId, time, instance,
                 context == null ? "unauthenticated" : context.requester().id(),
                 context == null ? "" : context.requester().organisation(),
@@ -111,7 +124,7 @@ final class RequestRecord {
                 interaction, resourceType, target, outcome,
                 decision == null ? "" : decision.ruleId(),
                 decision == null ? "" : decision.policyVersion(),
-                code, status, List.copyOf(patients),
+                code, status, List.copyOf(about),
                 releasing ? List.copyOf(released) : List.of(),
                 releasing ? List.copyOf(withheld) : List.of(),
                 releasing ? List.copyOf(labels) : List.of(),

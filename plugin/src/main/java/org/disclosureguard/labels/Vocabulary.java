@@ -17,5 +17,8 @@ public final class Vocabulary {
     /** Marks a resource whose elements carry inline labels. */
     public static final String PROCESS_INLINE_LABEL = "PROCESSINLINELABEL";
 
+    /** The NHS number identifier system. */
+    public static final String NHS_NUMBER = "https://fhir.nhs.uk/Id/nhs-number";
+
     private Vocabulary() {}
 }

@@ -178,6 +178,25 @@ class ResponsePathAuditTest {
     }
 
     @Test
+    void refusedSearchByNhsNumber_recordsTheNumberItNamed_soThePatientsAccountingShowsIt() {
+        String token = SignedTokens.es256(HOME_OFFICE, SignedTokens.claims("home-office", BASE, Instant.now())
+                .claim("purpose_of_use", "IMMIGENF").claim("legal_basis", "IMMIGRATION-ADMIN")
+                .claim("case_reference", "HO-1").claim("requesting_officer", "IO 1"));
+        Map<String, String[]> query = Map.of("identifier", new String[] {"https://fhir.nhs.uk/Id/nhs-number|9000000009"},
+                "birthdate", new String[] {"2010-10-22"});
+
+        ResponsePath.Outbound answer = path.handle(new ResponsePath.Inbound(ResponsePath.Interaction.SEARCH, "Patient",
+                null, query, new LinkedHashMap<>(Map.of("Authorization", "Bearer " + token)), BASE,
+                DisclosureControl.Connection.plain("10.0.0.9")));
+
+        assertThat(answer.status()).isEqualTo(403);
+        AuditEntry entry = recorded.get(0);
+        assertThat(entry.patients()).containsExactly("https://fhir.nhs.uk/Id/nhs-number|9000000009");
+        assertThat(entry.target()).startsWith("Patient?").contains("nhs-number");
+        assertThat(entry.interaction()).isEqualTo("search-type");
+    }
+
+    @Test
     void requestWithoutCredentialsFromOutside_isRecordedAsRefusedAndUnauthenticated() {
         ResponsePath.Outbound answer = path.handle(read(Map.of(), "10.0.0.10"));
 

@@ -403,11 +403,20 @@ public final class AuditEvents {
                         new Identifier().setSystem(REQUEST_ID_SYSTEM).setValue(entry.requestId())));
     }
 
+    /**
+     * The patient entity: a reference to the patient, or, for a patient the request named only by an identifier
+     * ({@code system|value} in {@link AuditEntry#patients()}), a logical reference by that identifier.
+     */
     private static AuditEventEntityComponent patientEntity(String patient) {
+        int bar = patient.indexOf('|');
+        Reference what = bar > 0
+                ? new Reference().setType("Patient").setIdentifier(new Identifier()
+                        .setSystem(patient.substring(0, bar)).setValue(patient.substring(bar + 1)))
+                : new Reference("Patient/" + patient);
         return new AuditEventEntityComponent()
                 .setType(coding(ENTITY_TYPE, "1", "Person"))
                 .setRole(coding(OBJECT_ROLE, "1", "Patient"))
-                .setWhat(new Reference("Patient/" + patient));
+                .setWhat(what);
     }
 
     private static void labels(AuditEntry entry, AuditEventEntityComponent entity) {

@@ -49,10 +49,18 @@ public final class DisclosureAccounting {
 
     /** The external entries about the patient, oldest first. */
     static List<AuditEntry> about(String patientId, List<AuditEntry> entries) {
+        return about(patientId, Set.of(), entries);
+    }
+
+    /**
+     * The external entries about the patient, oldest first: those naming the patient's id, or one of the patient's
+     * identifiers ({@code system|value}) for a request that released nothing and named the patient only by it.
+     */
+    static List<AuditEntry> about(String patientId, Set<String> identifiers, List<AuditEntry> entries) {
         requirePatientId(patientId);
         return entries.stream()
                 .filter(e -> !e.internal())
-                .filter(e -> concerns(e, patientId))
+                .filter(e -> concerns(e, patientId) || e.patients().stream().anyMatch(identifiers::contains))
                 .sorted(Comparator.comparing(AuditEntry::time).thenComparing(AuditEntry::requestId))
                 .toList();
     }
@@ -65,7 +73,15 @@ public final class DisclosureAccounting {
      * @param entries audit entries in any order, any patients; not {@code null}
      */
     public static Bundle bundle(String patientId, List<AuditEntry> entries) {
-        List<AuditEntry> about = about(patientId, entries);
+        return bundle(patientId, Set.of(), entries);
+    }
+
+    /**
+     * As {@link #bundle(String, List)}, also counting the requests that named the patient only by one of the given
+     * identifiers ({@code system|value}, as {@link AuditEntry#patients()} records them).
+     */
+    public static Bundle bundle(String patientId, Set<String> identifiers, List<AuditEntry> entries) {
+        List<AuditEntry> about = about(patientId, identifiers, entries);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         bundle.setId(java.util.UUID.nameUUIDFromBytes(("accounting|" + patientId + "|" + about.size() + "|"
                 + (about.isEmpty() ? "" : about.get(about.size() - 1).requestId()))
@@ -75,7 +91,7 @@ public final class DisclosureAccounting {
         }
         for (AuditEntry entry : about) {
             for (AuditEvent event : AuditEvents.from(entry)) {
-                if (isAboutOnlyThisPatientOrNone(event, patientId)) {
+                if (isAboutOnlyThisPatientOrNone(event, patientId, identifiers)) {
                     bundle.addEntry()
                             .setFullUrl("urn:uuid:" + event.getIdElement().getIdPart())
                             .setResource(event);
@@ -95,7 +111,15 @@ public final class DisclosureAccounting {
      * @return a complete HTML document (UTF-8 text)
      */
     public static String html(String patientId, List<AuditEntry> entries, Heading heading) {
-        List<AuditEntry> about = about(patientId, entries);
+        return html(patientId, Set.of(), entries, heading);
+    }
+
+    /**
+     * As {@link #html(String, List, Heading)}, also counting the requests that named the patient only by one of the
+     * given identifiers ({@code system|value}).
+     */
+    public static String html(String patientId, Set<String> identifiers, List<AuditEntry> entries, Heading heading) {
+        List<AuditEntry> about = about(patientId, identifiers, entries);
         ZoneId zone = heading.zone();
         Map<String, AuditEntry> reviews = reviewDecisions(about);
         Set<String> purposes = new LinkedHashSet<>();
@@ -243,10 +267,13 @@ public final class DisclosureAccounting {
         return path.equals("Patient/" + patientId) || path.startsWith("Patient/" + patientId + "/");
     }
 
-    private static boolean isAboutOnlyThisPatientOrNone(AuditEvent event, String patientId) {
+    private static boolean isAboutOnlyThisPatientOrNone(AuditEvent event, String patientId, Set<String> identifiers) {
         for (AuditEvent.AuditEventEntityComponent entity : event.getEntity()) {
             if ("1".equals(entity.getType().getCode()) && "1".equals(entity.getRole().getCode())) {
-                return ("Patient/" + patientId).equals(entity.getWhat().getReference());
+                org.hl7.fhir.r4.model.Identifier identifier = entity.getWhat().getIdentifier();
+                return ("Patient/" + patientId).equals(entity.getWhat().getReference())
+                        || (identifier != null && identifier.hasValue()
+                                && identifiers.contains(identifier.getSystem() + "|" + identifier.getValue()));
             }
         }
         return true;

@@ -45,6 +45,9 @@ class AuditEventsTest {
         }).notReleased(AuditOutcome.DENY, "DG-2101", 403).build());
         s.put("deny-external-search-before-upstream", Entries.entry().search().with(e -> e.patients = List.of())
                 .notReleased(AuditOutcome.DENY, "DG-2102", 403).build());
+        s.put("deny-external-search-naming-an-nhs-number", Entries.entry().search()
+                .with(e -> e.patients = List.of("https://fhir.nhs.uk/Id/nhs-number|9000000009"))
+                .notReleased(AuditOutcome.DENY, "DG-2101", 403).build());
         s.put("escalate-external-read", Entries.entry().with(e -> {
             e.reviewCase = "RC-2026-0007";
             e.ruleId = "police-escalate";

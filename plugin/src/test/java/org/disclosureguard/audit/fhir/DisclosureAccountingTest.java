@@ -97,6 +97,29 @@ class DisclosureAccountingTest {
     }
 
     @Test
+    void aSearchRefusedBeforeThePracticeServerWasAsked_isCountedByTheNhsNumberItNamed() {
+        String nhs = "https://fhir.nhs.uk/Id/nhs-number|9000000009";
+        List<AuditEntry> entries = List.of(Entries.entry().search().with(e -> {
+            e.requestId = "fishing-1";
+            e.patients = List.of(nhs);
+            e.requesterClass = "benefits";
+        }).notReleased(AuditOutcome.DENY, "DG-2101", 403).build());
+
+        Bundle withIdentifier = DisclosureAccounting.bundle(PATIENT, java.util.Set.of(nhs), entries);
+        Bundle withoutIdentifier = DisclosureAccounting.bundle(PATIENT, entries);
+
+        assertThat(withoutIdentifier.getEntry()).isEmpty();
+        assertThat(withIdentifier.getEntry()).isNotEmpty();
+        for (Bundle.BundleEntryComponent entry : withIdentifier.getEntry()) {
+            var errors = BalpValidator.errors(BalpValidator.validate(entry.getResource()));
+            assertThat(errors).as(BalpValidator.describe(errors)).isEmpty();
+        }
+        assertThat(DisclosureAccounting.html(PATIENT, java.util.Set.of(nhs), entries,
+                new DisclosureAccounting.Heading("Riverside Surgery", "Test Patient", java.time.ZoneId.of("Europe/London"))))
+                .contains("refused");
+    }
+
+    @Test
     void page_listsDisclosuresThenRefusalsThenReviews_inPlainEnglish() {
         String html = DisclosureAccounting.html(PATIENT, year(), HEADING);
         int shared = html.indexOf("When your information was shared");
