@@ -30,6 +30,17 @@ public class GuardProperties {
     /** This guard instance's name in audit entries; empty for the host name. */
     private String instance;
 
+    /** The practice's name, as the accounting and the transparency report print it. */
+    private String practiceName;
+
+    public String getPracticeName() {
+        return practiceName;
+    }
+
+    public void setPracticeName(String practiceName) {
+        this.practiceName = practiceName;
+    }
+
     /** Where the default H2 database and the audit keys live ({@code ./data}); used only through the defaults. */
     private Path dataDir;
 

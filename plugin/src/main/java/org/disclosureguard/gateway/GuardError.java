@@ -32,6 +32,8 @@ public enum GuardError {
     NOT_OFFERED("DG-1202", 400, "not-supported",
             "The guard does not offer this request. It answers read and search of the resource types listed in its "
                     + "CapabilityStatement (GET /metadata), and paging through search results."),
+    STAFF_REQUEST_INVALID("DG-1203", 400, "invalid",
+            "The request to a staff endpoint is not valid."),
     CREDENTIALS_REQUIRED("DG-1301", 401, "login",
             "This request carries no credentials. Outside the practice's own computer, every request must carry a "
                     + "signed token (Authorization: Bearer) or come over mutual TLS with the certificate the practice "

@@ -8,23 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import org.disclosureguard.testsupport.Chromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.print.PrintOptions;
 
 /**
  * Renders the transparency report and a patient's accounting page in real, headless Chromium, from files under
  * {@code target/audit-pages/}, and checks what a reader sees: headings, figures, and charts that have a size. Needs
- * Chromium and its driver ({@code apt-get install -y chromium chromium-driver} on Debian; or set
- * {@code CHROME_BIN} and {@code CHROMEDRIVER}); without them the test fails and says so.
+ * Chromium ({@link Chromium}); without it the test fails and says so.
  */
 class AuditPagesChromiumTest {
 
@@ -33,23 +31,7 @@ class AuditPagesChromiumTest {
 
     @BeforeAll
     static void startChromium() throws IOException {
-        Path chromium = firstExisting("CHROME_BIN", "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                "/usr/bin/google-chrome");
-        Path chromedriver = firstExisting("CHROMEDRIVER", "/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        if (chromium == null || chromedriver == null) {
-            throw new AssertionError("This test renders the audit pages in real Chromium and needs it installed: "
-                    + "run `apt-get update && apt-get install -y chromium chromium-driver` (Debian/Ubuntu), or set "
-                    + "CHROME_BIN and CHROMEDRIVER to a Chromium and its matching chromedriver. Found browser: "
-                    + chromium + ", driver: " + chromedriver);
-        }
-        Path profile = Files.createDirectories(PAGES.resolve("chromium-profile")).toAbsolutePath();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1600", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = Chromium.start(PAGES.resolve("chromium-profile"));
     }
 
     @AfterAll
@@ -133,20 +115,5 @@ class AuditPagesChromiumTest {
         Path file = PAGES.resolve(name).toAbsolutePath();
         Files.writeString(file, html, StandardCharsets.UTF_8);
         driver.get(file.toUri().toString());
-    }
-
-    private static Path firstExisting(String env, String... candidates) {
-        String fromEnv = System.getenv(env);
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            Path p = Path.of(fromEnv);
-            return Files.isExecutable(p) ? p : null;
-        }
-        for (String c : candidates) {
-            Path p = Path.of(c);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
     }
 }
