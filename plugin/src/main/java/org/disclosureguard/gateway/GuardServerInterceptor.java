@@ -60,20 +60,36 @@ public final class GuardServerInterceptor {
         return new InternalErrorException(GuardError.INTERNAL.code() + ": " + GuardError.INTERNAL.message());
     }
 
+    /** The FHIR restful interaction a request HAPI could not route comes closest to, for its audit entry. */
+    static String interaction(String method, String target) {
+        String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+        return switch (method == null ? "" : method.toUpperCase(java.util.Locale.ROOT)) {
+            case "DELETE" -> "delete";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "POST" -> path.contains("$") ? "operation" : path.contains("_search") ? "search-type" : "create";
+            default -> path.contains("$") ? "operation" : path.contains("_history") ? "history" : "read";
+        };
+    }
+
     /**
      * Answers every exception HAPI would answer itself (routing refusals, the scrubbed internal errors) with the
      * guard's own JSON OperationOutcome: DG-1202 with HAPI's 4xx status for a request the guard does not offer,
-     * DG-1500 otherwise. Whatever format was asked for, the answer is JSON. The answer is sealed
+     * DG-1500 otherwise. Whatever format was asked for, the answer is JSON. A refusal is recorded in the audit trail
+     * like every other answer ({@link ResponsePath#notOffered}). The answer is sealed
      * ({@link AnsweredResponse}) and HAPI's own handling is let run against it, because a hook returning
      * {@code false} here makes HAPI log every answered refusal as an ERROR with a stack trace.
      */
     @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
-    public boolean answer(BaseServerResponseException exception, HttpServletResponse servletResponse)
-            throws java.io.IOException {
+    public boolean answer(RequestDetails request, BaseServerResponseException exception,
+            HttpServletRequest servletRequest, HttpServletResponse servletResponse) throws java.io.IOException {
         ResponsePath.Outbound answer;
         if (exception.getStatusCode() < 500) {
-            ResponsePath.Outbound refusal = path.error(GuardError.NOT_OFFERED, null);
-            answer = new ResponsePath.Outbound(exception.getStatusCode(), refusal.headers(), refusal.body());
+            String query = servletRequest.getQueryString();
+            String target = (request.getRequestPath() == null ? "" : request.getRequestPath())
+                    + (query == null ? "" : "?" + query);
+            answer = path.notOffered(exception.getStatusCode(), interaction(servletRequest.getMethod(), target),
+                    request.getResourceName(), target);
         } else {
             answer = path.error(GuardError.INTERNAL, null);
         }

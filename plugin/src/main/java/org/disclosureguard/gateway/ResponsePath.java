@@ -116,11 +116,31 @@ public final class ResponsePath {
         return audited(request, record, answer, code);
     }
 
+    /**
+     * The answer for a request HAPI's router could not match to anything the guard offers (a write, history, an
+     * operation, an unknown type), recorded like every other answer: nobody is identified and nothing is fetched.
+     *
+     * @param status the 4xx status HAPI chose
+     * @param interaction the FHIR restful interaction code the request comes closest to
+     * @param resourceType the resource type named in the path, or {@code null}
+     * @param target the path and query relative to the FHIR base
+     */
+    public Outbound notOffered(int status, String interaction, String resourceType, String target) {
+        Outbound refusal = error(GuardError.NOT_OFFERED, null);
+        return audited(new RequestRecord(clock.instant()), interaction, resourceType, target,
+                new Outbound(status, refusal.headers(), refusal.body()), GuardError.NOT_OFFERED.code());
+    }
+
     private Outbound audited(Inbound request, RequestRecord record, Outbound answer, String code) {
+        return audited(record, interactionCode(request.interaction()), request.resourceType(), target(request),
+                answer, code);
+    }
+
+    private Outbound audited(RequestRecord record, String interaction, String resourceType, String target,
+            Outbound answer, String code) {
         String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
         try {
-            recorder.record(record.entry(instance, interactionCode(request.interaction()),
-                    request.resourceType(), target(request), answer.status(), code, hash));
+            recorder.record(record.entry(instance, interaction, resourceType, target, answer.status(), code, hash));
         } catch (RuntimeException e) {
             LOG.error("{} the audit entry of request {} could not be committed, so nothing was released: {}",
                     GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());

@@ -57,6 +57,24 @@ class AuditTrailTest {
     }
 
     @Test
+    void requestsTheGuardDoesNotOffer_areRecordedToo() throws Exception {
+        HttpResponse<String> delete = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> everything = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009/$everything")));
+
+        assertThat(delete.statusCode()).isBetween(400, 499);
+        StoredEntry deletion = only(store.byRequestId(delete.headers().firstValue("X-DG-Request-Id").orElseThrow()));
+        assertThat(deletion.entry().outcome()).isEqualTo(AuditOutcome.REFUSED);
+        assertThat(deletion.entry().code()).isEqualTo("DG-1202");
+        assertThat(deletion.entry().interaction()).isEqualTo("delete");
+        assertThat(deletion.entry().target()).isEqualTo("Patient/9000000009");
+        assertThat(deletion.entry().status()).isEqualTo(delete.statusCode());
+        StoredEntry operation = only(store.byRequestId(
+                everything.headers().firstValue("X-DG-Request-Id").orElseThrow()));
+        assertThat(operation.entry().interaction()).isEqualTo("operation");
+    }
+
+    @Test
     void staffVerify_reportsAnIntactChain() throws Exception {
         send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009")).header("X-Forwarded-For", "203.0.113.9"));
 
