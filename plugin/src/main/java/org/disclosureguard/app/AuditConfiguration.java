@@ -102,7 +102,7 @@ class AuditConfiguration {
     DisclosureRecorder disclosureRecorder(JdbcAuditStore store, Checkpointer checkpointer,
             ScheduledExecutorService auditCheckpoints) {
         AtomicLong appended = new AtomicLong();
-        return entry -> {
+        return (entry, patients) -> {
             store.append(entry);
             if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
                 auditCheckpoints.execute(() -> checkpoint(checkpointer));

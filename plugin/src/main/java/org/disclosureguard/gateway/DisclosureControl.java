@@ -75,6 +75,8 @@ public final class DisclosureControl {
     private static final Logger LOG = LoggerFactory.getLogger(DisclosureControl.class);
     private static final Set<String> KEPT_LINKS = Set.of("self", "next", "previous", "prev");
     private static final Pattern PATIENT_REFERENCE = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern GP_REFERENCE =
+            Pattern.compile("(Practitioner|PractitionerRole|Organization)/[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.%\\[\\]]+");
     private static final Requester INTERNAL = new Requester(INTERNAL_ID, "", "practice", true);
 
@@ -270,6 +272,10 @@ public final class DisclosureControl {
     }
 
     private void apply(Decision decision, ObjectNode resource, RequestRecord record) {
+        String subject = subjectOf(resource);
+        if (subject != null) {
+            record.onRecord(onRecord(subject, resource));
+        }
         List<org.disclosureguard.redaction.WithheldElement> withheld = List.of();
         if (decision.outcome() == Outcome.REDACT) {
             withheld = redactor.redact(resource, decision.redaction()).withheld();
@@ -284,6 +290,23 @@ public final class DisclosureControl {
         collectInlineLabels(resource, labels);
         record.releasing(resource.path("resourceType").asText("Unknown"), resource.path("id").asText(""),
                 subjectOf(resource), withheld, labels);
+    }
+
+    /** The patient as a resource names them, before any redaction: a Patient's GP and NHS number, else the id. */
+    private static PatientOnRecord onRecord(String patientId, ObjectNode resource) {
+        if (!"Patient".equals(resource.path("resourceType").asText(null))) {
+            return new PatientOnRecord(patientId, "", "");
+        }
+        String nhsNumber = "";
+        for (JsonNode identifier : resource.path("identifier")) {
+            if (Vocabulary.NHS_NUMBER.equals(identifier.path("system").asText(null))
+                    && identifier.path("value").isTextual()) {
+                nhsNumber = identifier.path("value").asText();
+                break;
+            }
+        }
+        String gp = resource.path("generalPractitioner").path(0).path("reference").asText("");
+        return new PatientOnRecord(patientId, GP_REFERENCE.matcher(gp).matches() ? gp : "", nhsNumber);
     }
 
     /** The logical id of the patient a resource is about: a Patient's own id, or its subject's or patient's. */

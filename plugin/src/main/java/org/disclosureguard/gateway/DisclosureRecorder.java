@@ -1,5 +1,6 @@
 package org.disclosureguard.gateway;
 
+import java.util.List;
 import org.disclosureguard.audit.AuditEntry;
 
 /**
@@ -14,7 +15,9 @@ public interface DisclosureRecorder {
      * Commits the entry (and anything that must be committed with it, such as notifications) and returns only
      * once it is durable.
      *
+     * @param patients the patients whose data the request released, with whom to tell about it; empty when
+     *     nothing was released
      * @throws RuntimeException if it could not be committed
      */
-    void record(AuditEntry entry);
+    void record(AuditEntry entry, List<PatientOnRecord> patients);
 }

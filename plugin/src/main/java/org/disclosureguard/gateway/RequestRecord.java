@@ -32,6 +32,7 @@ final class RequestRecord {
     private final Set<String> patients = new TreeSet<>();
     private final Set<String> labels = new TreeSet<>();
     private final Set<String> asked = new TreeSet<>();
+    private final java.util.Map<String, PatientOnRecord> onRecord = new java.util.LinkedHashMap<>();
 
     RequestRecord(Instant time) {
         this.time = time;
@@ -67,6 +68,22 @@ final class RequestRecord {
             redacted = true;
         }
         resourceLabels.forEach(label -> labels.add(label.system() + "|" + label.code()));
+    }
+
+    /**
+     * A patient whose data is about to be released, as the record names them; a Patient resource's own details win
+     * over a bare id noted from another resource about them.
+     */
+    void onRecord(PatientOnRecord patient) {
+        PatientOnRecord known = onRecord.get(patient.id());
+        if (known == null || (known.generalPractitioner().isEmpty() && known.nhsNumber().isEmpty())) {
+            onRecord.put(patient.id(), patient);
+        }
+    }
+
+    /** The patients whose data is about to be released. */
+    List<PatientOnRecord> patientsOnRecord() {
+        return List.copyOf(onRecord.values());
     }
 
     /** The patient a refused or held request was about, when known. */

@@ -9,11 +9,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.disclosureguard.audit.AuditEntry;
 import org.disclosureguard.labels.Confidentiality;
 import org.disclosureguard.labels.TreeLabeller;
 import org.disclosureguard.policy.Decision;
@@ -140,7 +142,8 @@ public final class ResponsePath {
             Outbound answer, String code) {
         String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
         try {
-            recorder.record(record.entry(instance, interaction, resourceType, target, answer.status(), code, hash));
+            AuditEntry entry = record.entry(instance, interaction, resourceType, target, answer.status(), code, hash);
+            recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord() : List.of());
         } catch (RuntimeException e) {
             LOG.error("{} the audit entry of request {} could not be committed, so nothing was released: {}",
                     GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());

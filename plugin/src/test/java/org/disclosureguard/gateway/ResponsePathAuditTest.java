@@ -55,6 +55,7 @@ class ResponsePathAuditTest {
             .bindAddress("127.0.0.1"));
 
     private final List<AuditEntry> recorded = new ArrayList<>();
+    private final List<List<PatientOnRecord>> told = new ArrayList<>();
     private RuntimeException auditFailure;
     private String canary;
     private ResponsePath path;
@@ -77,6 +78,8 @@ class ResponsePathAuditTest {
                 .withHeader("Content-Type", "application/fhir+json")
                 .withBody("""
                         {"resourceType":"Patient","id":"p1","name":[{"family":"Okafor"}],
+                         "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9449306613"}],
+                         "generalPractitioner":[{"reference":"Practitioner/gp-7"}],
                          "address":[{"line":["%s"],"postalCode":"LS1 4AP"}],"birthDate":"1980-02-01"}
                         """.formatted(canary))));
         RequesterAuthenticator authenticator = RequesterAuthenticator.builder(registry(), PartnerCaTrust.none())
@@ -86,11 +89,12 @@ class ResponsePathAuditTest {
         UpstreamClient upstream = new UpstreamClient(URI.create(UPSTREAM.baseUrl() + "/fhir"), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), 1 << 20);
         path = new ResponsePath(upstream, new TreeLabeller(LabelConfiguration.defaults(FHIR)), new FhirJson(),
-                control, entry -> {
+                control, (entry, patients) -> {
                     if (auditFailure != null) {
                         throw auditFailure;
                     }
                     recorded.add(entry);
+                    told.add(patients);
                 }, "guard-test-1", Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -152,7 +156,10 @@ class ResponsePathAuditTest {
         assertThat(entry.withheld()).anyMatch(w -> w.startsWith("Patient/p1 Patient.address"));
         assertThat(entry.labels()).anyMatch(l -> l.endsWith("|REDACTED")).anyMatch(l -> l.endsWith("|NORDSCLCD"));
         assertThat(entry.disclosure()).isTrue();
-        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).doesNotContain(canary);
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).doesNotContain(canary)
+                .doesNotContain("Practitioner/gp-7");
+        assertThat(told.get(0)).as("the clinician is known though the GP was withheld from the requester")
+                .containsExactly(new PatientOnRecord("p1", "Practitioner/gp-7", "9449306613"));
     }
 
     @Test
@@ -173,6 +180,7 @@ class ResponsePathAuditTest {
         assertThat(entry.released()).isEmpty();
         assertThat(entry.responseSha256()).isEmpty();
         assertThat(entry.disclosure()).isFalse();
+        assertThat(told.get(0)).isEmpty();
         UPSTREAM.verify(0, com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
     }
