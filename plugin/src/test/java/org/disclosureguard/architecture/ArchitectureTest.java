@@ -93,4 +93,21 @@ class ArchitectureTest {
                         "org.disclosureguard.gateway..", "org.disclosureguard.policy..", "jakarta.servlet..")
                 .check(guard);
     }
+
+    @Test
+    void notification_dependsOnlyOnAuditAmongGuardPackages() {
+        noClasses().that().resideInAPackage("org.disclosureguard.notification..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.gateway..",
+                        "org.disclosureguard.upstream..", "org.disclosureguard.policy..",
+                        "org.disclosureguard.identity..", "org.disclosureguard.labels..",
+                        "org.disclosureguard.redaction..", "org.disclosureguard.config..", "jakarta.servlet..")
+                .check(guard);
+    }
+
+    @Test
+    void audit_doesNotKnowAboutNotification() {
+        noClasses().that().resideInAPackage("org.disclosureguard.audit..")
+                .should().dependOnClassesThat().resideInAPackage("org.disclosureguard.notification..")
+                .check(guard);
+    }
 }

@@ -1,0 +1,85 @@
+package org.disclosureguard.notification;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the patient's registered clinician is told about one disclosure of one patient's data: who received it,
+ * when, why and on what basis, what kinds of records, and where the details are. Thin by design: it never carries
+ * the disclosed data, the request as sent, or any identifier of the patient beyond the logical id in the
+ * practice's own server and a masked NHS number. Immutable; built by {@link NoticeFactory}, stored in the outbox as
+ * JSON ({@link NoticeJson}) and rendered by each channel ({@link NoticeText}).
+ *
+ * @param noticeId a stable id (UUID), the same on every delivery attempt and every channel: the idempotency key
+ * @param auditSeq the sequence number of the audit entry that recorded the disclosure
+ * @param requestId the guard's request id
+ * @param time when the disclosure was decided
+ * @param patientId the patient's logical id in the practice server
+ * @param maskedNhsNumber {@code *** *** 0009}, or empty
+ * @param clinicianReference the registered clinician ({@code Practitioner/abc}), or empty when none is on record
+ * @param organisation the requester's organisation, or empty
+ * @param requesterClass the requester class code ({@code police}), or empty
+ * @param requesterClassText the requester class in plain words ({@code police}), or empty
+ * @param purposeOfUse the purpose-of-use code, or empty
+ * @param purposeOfUseText the purpose in plain words, or empty
+ * @param legalBasis the legal-basis code, or empty
+ * @param legalBasisText the legal basis in plain words, or empty
+ * @param caseReference the requester's case reference, or empty
+ * @param records resource types released with how many of each, in first-seen order
+ * @param withheldElements how many elements were withheld
+ * @param reviewer the Caldicott Guardian who approved the release, or empty
+ * @param detailsLink where the details are in the practice's own system, or empty when no base URL is configured
+ */
+public record Notice(
+        String noticeId,
+        long auditSeq,
+        String requestId,
+        Instant time,
+        String patientId,
+        String maskedNhsNumber,
+        String clinicianReference,
+        String organisation,
+        String requesterClass,
+        String requesterClassText,
+        String purposeOfUse,
+        String purposeOfUseText,
+        String legalBasis,
+        String legalBasisText,
+        String caseReference,
+        Map<String, Integer> records,
+        int withheldElements,
+        String reviewer,
+        String detailsLink) {
+
+    public Notice {
+        Objects.requireNonNull(noticeId, "noticeId");
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(patientId, "patientId");
+        maskedNhsNumber = orEmpty(maskedNhsNumber);
+        clinicianReference = orEmpty(clinicianReference);
+        organisation = orEmpty(organisation);
+        requesterClass = orEmpty(requesterClass);
+        requesterClassText = orEmpty(requesterClassText);
+        purposeOfUse = orEmpty(purposeOfUse);
+        purposeOfUseText = orEmpty(purposeOfUseText);
+        legalBasis = orEmpty(legalBasis);
+        legalBasisText = orEmpty(legalBasisText);
+        caseReference = orEmpty(caseReference);
+        records = java.util.Collections.unmodifiableMap(
+                new LinkedHashMap<>(Objects.requireNonNull(records, "records")));
+        reviewer = orEmpty(reviewer);
+        detailsLink = orEmpty(detailsLink);
+    }
+
+    /** The number of resources released, over all types. */
+    public int recordCount() {
+        return records.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

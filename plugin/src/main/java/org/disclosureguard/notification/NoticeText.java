@@ -1,0 +1,83 @@
+package org.disclosureguard.notification;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The plain-English rendering of a {@link Notice}, shared by every channel: a one-line summary (used as the e-mail
+ * subject and the Communication topic; it names no patient) and a short text for a clinician. Times are shown in
+ * UK time ({@code Europe/London}). Stateless and thread-safe.
+ */
+public final class NoticeText {
+
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm z", Locale.UK).withZone(ZoneId.of("Europe/London"));
+
+    private NoticeText() {
+    }
+
+    /** {@code Patient data disclosed to Metropolitan Police (police)}: no patient identifier. */
+    public static String summary(Notice notice) {
+        return "Patient data disclosed to " + requester(notice);
+    }
+
+    /** The text for a clinician. */
+    public static String body(Notice notice) {
+        StringBuilder text = new StringBuilder();
+        text.append("Data about your patient ").append(patient(notice)).append(" was disclosed to ")
+                .append(requester(notice)).append(" on ").append(WHEN.format(notice.time())).append(".\n");
+        if (!notice.purposeOfUse().isEmpty()) {
+            text.append("Purpose stated: ").append(coded(notice.purposeOfUseText(), notice.purposeOfUse()))
+                    .append(".\n");
+        }
+        if (!notice.legalBasis().isEmpty()) {
+            text.append("Legal basis cited: ").append(coded(notice.legalBasisText(), notice.legalBasis()))
+                    .append(".\n");
+        }
+        if (!notice.caseReference().isEmpty()) {
+            text.append("Their case reference: ").append(notice.caseReference()).append(".\n");
+        }
+        text.append("Records released: ").append(records(notice.records()));
+        if (notice.withheldElements() > 0) {
+            text.append("; ").append(notice.withheldElements())
+                    .append(notice.withheldElements() == 1 ? " element" : " elements").append(" withheld");
+        }
+        text.append(".\n");
+        if (!notice.reviewer().isEmpty()) {
+            text.append("Approved by the Caldicott Guardian: ").append(notice.reviewer()).append(".\n");
+        }
+        if (!notice.detailsLink().isEmpty()) {
+            text.append("Details: ").append(notice.detailsLink()).append('\n');
+        }
+        text.append("Notice ").append(notice.noticeId()).append(", request ").append(notice.requestId())
+                .append(", audit entry ").append(notice.auditSeq()).append(".\n");
+        return text.toString();
+    }
+
+    static String patient(Notice notice) {
+        return notice.maskedNhsNumber().isEmpty()
+                ? "Patient/" + notice.patientId()
+                : "Patient/" + notice.patientId() + " (NHS number " + notice.maskedNhsNumber() + ")";
+    }
+
+    static String requester(Notice notice) {
+        String organisation = notice.organisation().isEmpty() ? "an outside organisation" : notice.organisation();
+        return notice.requesterClassText().isEmpty() ? organisation
+                : organisation + " (" + notice.requesterClassText() + ")";
+    }
+
+    private static String coded(String text, String code) {
+        return text.equals(code) ? code : text + " [" + code + "]";
+    }
+
+    private static String records(Map<String, Integer> records) {
+        if (records.isEmpty()) {
+            return "none";
+        }
+        return records.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+}

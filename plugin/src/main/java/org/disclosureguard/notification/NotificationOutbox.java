@@ -1,0 +1,236 @@
+package org.disclosureguard.notification;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.JdbcAuditStore;
+import org.disclosureguard.audit.StoredEntry;
+import org.disclosureguard.audit.TransactionalWrite;
+
+/**
+ * The transactional outbox of clinician notices (table {@code notification_outbox}, migration
+ * {@code V3__notification_outbox.sql}).
+ *
+ * <p><b>Writing.</b> {@link #writesFor} gives the {@link TransactionalWrite} to pass to
+ * {@code JdbcAuditStore.append(entry, writes)}: inside the audit entry's transaction, with the entry's sequence
+ * number, it builds the entry's notices and inserts one {@code pending} row per notice and configured channel. The
+ * disclosure's audit entry and its notification rows therefore commit together or not at all. For an entry that is
+ * not a disclosure it gives no write.
+ *
+ * <p><b>Reading.</b> {@link #health} counts pending and failed rows and the age of the oldest pending one;
+ * {@link #rows} lists a notice's rows (for operations and tests); {@link #requeueFailed} puts dead letters back;
+ * {@link #unnotifiedDisclosures} finds disclosures in the audit chain that have no outbox rows at all.
+ *
+ * <p>Thread-safe: holds no mutable state besides the data source.
+ */
+public final class NotificationOutbox {
+
+    /** Status of a row still to be delivered. */
+    public static final String PENDING = "pending";
+    /** Status of a delivered row. */
+    public static final String DELIVERED = "delivered";
+    /** Status of a dead letter: every attempt failed. */
+    public static final String FAILED = "failed";
+
+    private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    private final DataSource dataSource;
+    private final NoticeFactory factory;
+    private final List<String> channels;
+    private final Clock clock;
+
+    /**
+     * @param dataSource the guard's database (migrated)
+     * @param factory builds the notices
+     * @param channels the names of the channels the practice has enabled; a row is written for each
+     * @param clock the time rows are created and first due
+     * @throws IllegalArgumentException when there is no channel, or a name is malformed or repeated
+     */
+    public NotificationOutbox(DataSource dataSource, NoticeFactory factory, List<String> channels, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.channels = List.copyOf(channels);
+        if (this.channels.isEmpty()) {
+            throw new IllegalArgumentException("DG-6008: no notification channel is enabled; enable at least "
+                    + "guard.notification.fhir-inbox");
+        }
+        if (this.channels.stream().distinct().count() != this.channels.size()
+                || !this.channels.stream().allMatch(c -> CHANNEL.matcher(c).matches())) {
+            throw new IllegalArgumentException("DG-6008: channel names must be distinct, lower case, at most 32 "
+                    + "characters: " + this.channels);
+        }
+    }
+
+    /** The channels rows are written for. */
+    public List<String> channels() {
+        return channels;
+    }
+
+    /**
+     * The writes to run in the audit append's transaction for this entry.
+     *
+     * @param entry the audit entry about to be appended
+     * @param subjects for a disclosure, one per patient of {@code entry.patients()} (ignored otherwise)
+     * @return one write for a disclosure about at least one patient, else an empty list
+     * @throws IllegalArgumentException (before anything is written) when the subjects do not match the entry's
+     *     patients
+     */
+    public List<TransactionalWrite> writesFor(AuditEntry entry, List<NoticeSubject> subjects) {
+        Objects.requireNonNull(entry, "entry");
+        if (!entry.disclosure() || entry.patients().isEmpty()) {
+            return List.of();
+        }
+        NoticeFactory.checkSubjects(entry, subjects);
+        List<NoticeSubject> copy = List.copyOf(subjects);
+        return List.of((connection, seq) -> insert(connection, factory.notices(entry, seq, copy)));
+    }
+
+    /** Inserts pending rows for the notices, one per configured channel, on the caller's connection. */
+    void insert(Connection connection, List<Notice> notices) throws SQLException {
+        long now = clock.millis();
+        try (PreparedStatement s = connection.prepareStatement("INSERT INTO notification_outbox (notice_id, channel, "
+                + "audit_seq, request_id, notice, status, attempts, created_ms, next_attempt_ms, claimed_until_ms) "
+                + "VALUES (?, ?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, 0)")) {
+            for (Notice notice : notices) {
+                String json = NoticeJson.write(notice);
+                for (String channel : channels) {
+                    s.setString(1, notice.noticeId());
+                    s.setString(2, channel);
+                    s.setLong(3, notice.auditSeq());
+                    s.setString(4, notice.requestId());
+                    s.setString(5, json);
+                    s.setLong(6, now);
+                    s.setLong(7, now);
+                    s.addBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
+    /**
+     * The outbox's state for a health check.
+     *
+     * @throws IllegalStateException when the database cannot be read
+     */
+    public OutboxHealth health() {
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT status, COUNT(*), MIN(created_ms) "
+                     + "FROM notification_outbox WHERE status IN ('" + PENDING + "', '" + FAILED + "') "
+                     + "GROUP BY status");
+             ResultSet rs = s.executeQuery()) {
+            long pending = 0;
+            long failed = 0;
+            Optional<Duration> oldest = Optional.empty();
+            while (rs.next()) {
+                if (PENDING.equals(rs.getString(1))) {
+                    pending = rs.getLong(2);
+                    oldest = Optional.of(Duration.ofMillis(Math.max(0, now - rs.getLong(3))));
+                } else {
+                    failed = rs.getLong(2);
+                }
+            }
+            return new OutboxHealth(pending, failed, oldest);
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The rows of one audit entry's notices, by notice id and channel.
+     *
+     * @throws IllegalStateException when the database cannot be read
+     */
+    public List<OutboxRow> rows(long auditSeq) {
+        return query("WHERE audit_seq = ? ORDER BY notice_id, channel", auditSeq);
+    }
+
+    /** Every row with the given status, oldest first (at most {@code limit}). */
+    public List<OutboxRow> rowsWithStatus(String status, int limit) {
+        return query("WHERE status = ? ORDER BY created_ms, notice_id, channel LIMIT ?", status, limit);
+    }
+
+    /**
+     * Puts every dead letter of a channel back to pending with a fresh count of attempts, due now (after the
+     * receiver is fixed).
+     *
+     * @return how many rows were requeued
+     */
+    public int requeueFailed(String channel) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '" + PENDING
+                     + "', attempts = 0, next_attempt_ms = ?, claimed_until_ms = 0, claim_token = NULL "
+                     + "WHERE status = '" + FAILED + "' AND channel = ?")) {
+            s.setLong(1, clock.millis());
+            s.setString(2, channel);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be updated: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reconciles the audit chain with the outbox: the sequence numbers of audit entries from {@code fromSeq} on (at
+     * most {@code limit} entries read) that are disclosures about at least one patient but have no outbox row. With
+     * the gateway passing {@link #writesFor} to every append this is always empty; an entry here was appended
+     * without them (or before notifications were enabled).
+     *
+     * @throws IllegalStateException when the database cannot be read
+     */
+    public List<Long> unnotifiedDisclosures(JdbcAuditStore audit, long fromSeq, int limit) {
+        List<Long> missing = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM notification_outbox WHERE audit_seq = ?")) {
+            for (StoredEntry stored : audit.entriesFrom(fromSeq, limit)) {
+                if (!stored.entry().disclosure() || stored.entry().patients().isEmpty()) {
+                    continue;
+                }
+                s.setLong(1, stored.seq());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next() && rs.getLong(1) == 0) {
+                        missing.add(stored.seq());
+                    }
+                }
+            }
+            return missing;
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private List<OutboxRow> query(String where, Object... params) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT notice_id, channel, audit_seq, status, attempts, "
+                     + "next_attempt_ms, last_error, delivered_ms, notice FROM notification_outbox " + where)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<OutboxRow> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    long deliveredMs = rs.getLong(8);
+                    Instant delivered = rs.wasNull() ? null : Instant.ofEpochMilli(deliveredMs);
+                    out.add(new OutboxRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getInt(5), Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7), delivered,
+                            rs.getString(9)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

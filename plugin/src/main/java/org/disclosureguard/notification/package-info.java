@@ -1,0 +1,19 @@
+/**
+ * Clinician notification: whenever patient data leaves the practice for an outside party, the patient's registered
+ * clinician is told, in the GP system's own inbox and by the practice's chosen channels, and nothing is lost while a
+ * channel is down.
+ *
+ * <p>The parts: {@link org.disclosureguard.notification.NoticeFactory} turns a disclosure's
+ * {@link org.disclosureguard.audit.AuditEntry} into thin {@link org.disclosureguard.notification.Notice}s (never the
+ * disclosed data); {@link org.disclosureguard.notification.NotificationOutbox} writes one outbox row per notice and
+ * channel in the audit entry's own transaction (a transactional outbox); {@link
+ * org.disclosureguard.notification.NotificationRelay} claims due rows, hands each to its
+ * {@link org.disclosureguard.notification.NotificationChannel} (FHIR inbox, Standard Webhooks webhook, e-mail) and
+ * retries with back-off until delivered or dead-lettered. Delivery is at least once; the notice id is the
+ * idempotency key. See {@code docs/notifications.md}.
+ *
+ * <p>Core package: depends on {@code audit}, {@code fhir-profiles}, the JDK (HttpClient, JDBC), Jackson, HAPI FHIR's
+ * R4 model, Bouncy Castle (Ed25519), Jakarta Mail and SLF4J. It must not depend on Spring, the servlet API or any
+ * other guard package ({@code ArchitectureTest} keeps it so); {@code audit} must not depend on it.
+ */
+package org.disclosureguard.notification;
