@@ -20,6 +20,7 @@ import org.disclosureguard.audit.Checkpointer;
 import org.disclosureguard.audit.JdbcAuditStore;
 import org.disclosureguard.database.GuardDatabase;
 import org.disclosureguard.gateway.DisclosureRecorder;
+import org.disclosureguard.notification.NotificationOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -97,13 +98,17 @@ class AuditConfiguration {
         return checkpointer;
     }
 
-    /** Commits each entry with the store, and asks for a checkpoint every {@value #CHECKPOINT_EVERY} entries. */
+    /**
+     * Commits each entry with the store, together with its notification rows when it is a disclosure, and asks for
+     * a checkpoint every {@value #CHECKPOINT_EVERY} entries.
+     */
     @Bean
     DisclosureRecorder disclosureRecorder(JdbcAuditStore store, Checkpointer checkpointer,
-            ScheduledExecutorService auditCheckpoints) {
+            ScheduledExecutorService auditCheckpoints, NotificationOutbox notificationOutbox) {
         AtomicLong appended = new AtomicLong();
         return (entry, patients) -> {
-            store.append(entry);
+            store.append(entry, notificationOutbox.writesFor(entry,
+                    NotificationConfiguration.subjects(entry, patients)));
             if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
                 auditCheckpoints.execute(() -> checkpoint(checkpointer));
             }

@@ -1,0 +1,113 @@
+package org.disclosureguard.app;
+
+import java.net.http.HttpClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.gateway.PatientOnRecord;
+import org.disclosureguard.notification.EmailChannel;
+import org.disclosureguard.notification.FhirInboxChannel;
+import org.disclosureguard.notification.NoticeFactory;
+import org.disclosureguard.notification.NoticeSubject;
+import org.disclosureguard.notification.NotificationChannel;
+import org.disclosureguard.notification.NotificationOutbox;
+import org.disclosureguard.notification.NotificationRelay;
+import org.disclosureguard.notification.PlainWords;
+import org.disclosureguard.notification.RetryPolicy;
+import org.disclosureguard.notification.WebhookChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires clinician notification: the channels the practice chose ({@link NotificationProperties}), the outbox whose
+ * rows are written in the same transaction as each disclosure's audit entry, and the relay that delivers them with
+ * retries. Nothing is lost when a channel is down: the rows wait in the database.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NotificationProperties.class)
+class NotificationConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationConfiguration.class);
+
+    @Bean
+    List<NotificationChannel> notificationChannels(NotificationProperties properties, GuardProperties guard) {
+        List<NotificationChannel> channels = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        if (properties.fhirInbox().enabled()) {
+            channels.add(new FhirInboxChannel(guard.getUpstream().getBaseUrl(), http, properties.fhirInbox().timeout(),
+                    Clock.systemUTC(), properties.fhirInbox().senderDisplay(), Map.of()));
+        }
+        NotificationProperties.Webhook webhook = properties.webhook();
+        if (webhook != null && webhook.url() != null) {
+            channels.add(new WebhookChannel(webhook.url(), webhook.secret(), webhook.signingKey(), http,
+                    webhook.timeout(), Clock.systemUTC()));
+        }
+        NotificationProperties.Email email = properties.email();
+        if (email != null && email.host() != null && !email.host().isBlank()) {
+            channels.add(new EmailChannel(new EmailChannel.EmailSettings(email.host(), email.port(), email.startTls(),
+                    email.username(), email.password(), email.from(), email.to() == null ? List.of() : email.to(),
+                    email.timeout()), Clock.systemUTC()));
+        }
+        LOG.info("Clinician notification channels: {}", channels.stream().map(NotificationChannel::name).toList());
+        return channels;
+    }
+
+    @Bean
+    NotificationOutbox notificationOutbox(DataSource guardDataSource, NotificationProperties properties,
+            List<NotificationChannel> notificationChannels) {
+        return new NotificationOutbox(guardDataSource,
+                new NoticeFactory(PlainWords.fromConformanceResources(), properties.detailsBaseUrl()),
+                notificationChannels.stream().map(NotificationChannel::name).toList(), Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    NotificationRelay notificationRelay(DataSource guardDataSource, List<NotificationChannel> notificationChannels,
+            NotificationProperties properties, GuardProperties guard) {
+        NotificationProperties.Retry retry = properties.retry();
+        NotificationProperties.Relay relay = properties.relay();
+        NotificationRelay relayer = new NotificationRelay(guardDataSource, notificationChannels,
+                new RetryPolicy(retry.maxAttempts(), retry.initialDelay(), retry.maxDelay()), Clock.systemUTC(),
+                new SecureRandom(), relay.batchSize(), relay.lease(), AuditConfiguration.instanceName(guard));
+        relayer.start(relay.pollInterval());
+        return relayer;
+    }
+
+    /**
+     * The patients of a disclosure as the notices name them: for each patient in the entry, the registered
+     * clinician and NHS number the gateway found on the record, or the id alone. An NHS number or clinician
+     * reference that cannot be used is left out rather than holding up the disclosure's record.
+     */
+    static List<NoticeSubject> subjects(AuditEntry entry, List<PatientOnRecord> patients) {
+        if (!entry.disclosure()) {
+            return List.of();
+        }
+        List<NoticeSubject> subjects = new ArrayList<>();
+        for (String id : entry.patients()) {
+            PatientOnRecord known = patients.stream().filter(p -> p.id().equals(id)).findFirst()
+                    .orElse(new PatientOnRecord(id, "", ""));
+            subjects.add(subject(known));
+        }
+        return subjects;
+    }
+
+    private static NoticeSubject subject(PatientOnRecord patient) {
+        try {
+            return NoticeSubject.of(patient.id(), patient.generalPractitioner(), patient.nhsNumber());
+        } catch (IllegalArgumentException e) {
+            try {
+                return NoticeSubject.of(patient.id(), patient.generalPractitioner(), null);
+            } catch (IllegalArgumentException again) {
+                return NoticeSubject.of(patient.id(), null, null);
+            }
+        }
+    }
+}

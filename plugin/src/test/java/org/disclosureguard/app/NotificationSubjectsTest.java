@@ -1,0 +1,48 @@
+package org.disclosureguard.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.AuditOutcome;
+import org.disclosureguard.gateway.PatientOnRecord;
+import org.disclosureguard.notification.NoticeSubject;
+import org.junit.jupiter.api.Test;
+
+/** Which patients a disclosure's notices name, and that bad details on the record never hold the record up. */
+class NotificationSubjectsTest {
+
+    private static AuditEntry entry(boolean internal, AuditOutcome outcome, List<String> patients) {
+        return new AuditEntry("r1", Instant.parse("2026-11-23T10:00:00Z"), "guard", "agency", "Agency",
+                "public-health", internal, "", "PUBHLTH", "PUBLIC-HEALTH-STATUTORY", "", "", "read", "Patient",
+                "Patient/p1", outcome, "public-health", "sha256:ab", "", outcome.released() ? 200 : 403, patients,
+                outcome.released() ? List.of("Patient/p1") : List.of(), List.of(), List.of(), "", "", "");
+    }
+
+    @Test
+    void aDisclosure_namesEachPatientWithTheClinicianAndAMaskedNhsNumber() {
+        List<NoticeSubject> subjects = NotificationConfiguration.subjects(entry(false, AuditOutcome.REDACT,
+                List.of("p1")), List.of(new PatientOnRecord("p1", "Practitioner/gp-7", "9449306613")));
+
+        assertThat(subjects).containsExactly(new NoticeSubject("p1", "Practitioner/gp-7", "*** *** 6613"));
+    }
+
+    @Test
+    void anUnusableNhsNumberOrClinician_isLeftOut_notTheNotice() {
+        List<NoticeSubject> subjects = NotificationConfiguration.subjects(entry(false, AuditOutcome.PERMIT,
+                List.of("p1", "p2")), List.of(new PatientOnRecord("p1", "https://elsewhere/Practitioner/x", "12"),
+                new PatientOnRecord("p2", "Practitioner/gp-1", "not-a-number")));
+
+        assertThat(subjects).containsExactly(new NoticeSubject("p1", "", ""),
+                new NoticeSubject("p2", "Practitioner/gp-1", ""));
+    }
+
+    @Test
+    void internalAccessAndRefusals_notifyNobody() {
+        assertThat(NotificationConfiguration.subjects(entry(true, AuditOutcome.PERMIT, List.of("p1")),
+                List.of(new PatientOnRecord("p1", "Practitioner/gp-7", "9449306613")))).isEmpty();
+        assertThat(NotificationConfiguration.subjects(entry(false, AuditOutcome.DENY, List.of("p1")), List.of()))
+                .isEmpty();
+    }
+}

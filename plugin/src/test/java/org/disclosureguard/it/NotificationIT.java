@@ -1,0 +1,117 @@
+package org.disclosureguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.disclosureguard.app.DisclosureGuardApplication;
+import org.disclosureguard.testsupport.PracticeServer;
+import org.disclosureguard.testsupport.SignedTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The clinician hears about a disclosure in the GP system's own inbox: an outside requester reads a patient through
+ * the guard, and a FHIR Communication about it appears in the real practice server, thin (who, why, which
+ * patient, never the disclosed data). The practice's own reads tell nobody.
+ */
+@SpringBootTest(classes = DisclosureGuardApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "guard.notification.relay.poll-interval=500ms")
+class NotificationIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String AUDIENCE = "https://guard.practice.test/fhir";
+    private static final KeyPair AGENCY = SignedTokens.ec();
+    private static final String ORGANISATION = "Notified Health Agency " + UUID.randomUUID().toString().substring(0, 8);
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void guard(DynamicPropertyRegistry registry) {
+        registry.add("guard.upstream.base-url", () -> PracticeServer.shared().baseUrl().toString());
+        registry.add("guard.identity.registry-file", () -> registry().toString());
+        registry.add("guard.identity.audience", () -> AUDIENCE);
+    }
+
+    @Test
+    void aDisclosureToAnOutsideParty_landsInTheGpSystemsInbox_andAnInternalReadDoesNot() throws Exception {
+        String token = SignedTokens.es256(AGENCY, SignedTokens.claims("agency", AUDIENCE, Instant.now())
+                .claim("purpose_of_use", "PUBHLTH").claim("legal_basis", "PUBLIC-HEALTH-STATUTORY"));
+        HttpResponse<String> disclosed = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(disclosed.statusCode()).isEqualTo(200);
+        JsonNode released = JSON.readTree(disclosed.body());
+
+        List<JsonNode> communications = new ArrayList<>();
+        for (int attempt = 0; attempt < 60 && communications.isEmpty(); attempt++) {
+            Thread.sleep(500);
+            communications = communicationsFromThisTest();
+        }
+
+        assertThat(communications).hasSize(1);
+        JsonNode communication = communications.get(0);
+        assertThat(communication.at("/subject/reference").asText()).isEqualTo("Patient/9000000009");
+        assertThat(communication.path("status").asText()).isEqualTo("completed");
+        String text = communication.toString();
+        assertThat(text).contains(ORGANISATION).containsIgnoringCase("public health");
+        released.path("name").path(0).path("given").forEach(given ->
+                assertThat(text).as("the disclosed data itself is not in the notice").doesNotContain(given.asText()));
+        assertThat(text).doesNotContain(released.path("birthDate").asText());
+
+        HttpResponse<String> internal = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/fhir/Patient/9000000009")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(internal.statusCode()).isEqualTo(200);
+        Thread.sleep(2_000);
+        assertThat(communicationsFromThisTest()).hasSize(1);
+    }
+
+    private static List<JsonNode> communicationsFromThisTest() throws IOException, InterruptedException {
+        HttpResponse<String> search = HTTP.send(HttpRequest.newBuilder(URI.create(PracticeServer.shared().baseUrl()
+                + "/Communication?subject=Patient/9000000009&_count=200")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode entry : JSON.readTree(search.body()).path("entry")) {
+            if (entry.path("resource").toString().contains(ORGANISATION)) {
+                found.add(entry.path("resource"));
+            }
+        }
+        return found;
+    }
+
+    private static Path registry() {
+        try {
+            Path file = Files.createTempDirectory(Path.of("target"), "notification-it").resolve("requesters.yaml");
+            Files.writeString(file, """
+                    version: 1
+                    requesters:
+                      - id: agency
+                        organisation: %s
+                        class: public-health
+                        token: {clientId: agency, keys: [{jwk: '%s'}]}
+                    """.formatted(ORGANISATION, SignedTokens.publicJwk(AGENCY)));
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
