@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +20,7 @@ import org.disclosureguard.audit.AuditKeyDirectory;
 import org.disclosureguard.audit.AuditSigningKey;
 import org.disclosureguard.audit.Checkpointer;
 import org.disclosureguard.audit.JdbcAuditStore;
+import org.disclosureguard.audit.TransactionalWrite;
 import org.disclosureguard.database.GuardDatabase;
 import org.disclosureguard.gateway.DisclosureRecorder;
 import org.disclosureguard.notification.NotificationOutbox;
@@ -106,9 +109,10 @@ class AuditConfiguration {
     DisclosureRecorder disclosureRecorder(JdbcAuditStore store, Checkpointer checkpointer,
             ScheduledExecutorService auditCheckpoints, NotificationOutbox notificationOutbox) {
         AtomicLong appended = new AtomicLong();
-        return (entry, patients) -> {
-            store.append(entry, notificationOutbox.writesFor(entry,
-                    NotificationConfiguration.subjects(entry, patients)));
+        return (entry, patients, alsoWrite) -> {
+            List<TransactionalWrite> writes = new ArrayList<>(alsoWrite);
+            writes.addAll(notificationOutbox.writesFor(entry, NotificationConfiguration.subjects(entry, patients)));
+            store.append(entry, writes);
             if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
                 auditCheckpoints.execute(() -> checkpoint(checkpointer));
             }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.disclosureguard.gateway.DisclosureControl;
 import org.disclosureguard.gateway.DisclosureRecorder;
+import org.disclosureguard.gateway.HeldRequests;
 import org.disclosureguard.identity.PartnerCaTrust;
 import org.disclosureguard.identity.RequesterAuthenticator;
 import org.disclosureguard.identity.RequesterRegistry;
@@ -91,8 +92,8 @@ class GatewayConfiguration {
 
     @Bean
     ResponsePath responsePath(UpstreamClient upstream, LabelPlan plan, DisclosureControl control,
-            DisclosureRecorder recorder, GuardProperties properties) {
-        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson(), control, recorder,
+            DisclosureRecorder recorder, HeldRequests heldRequests, GuardProperties properties) {
+        return new ResponsePath(upstream, new TreeLabeller(plan), new FhirJson(), control, recorder, heldRequests,
                 AuditConfiguration.instanceName(properties), Clock.systemUTC());
     }
 

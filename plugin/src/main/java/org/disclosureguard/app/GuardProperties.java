@@ -26,6 +26,25 @@ public class GuardProperties {
     private final Tls tls = new Tls();
     private final Database database = new Database();
     private final Audit audit = new Audit();
+    private final Review review = new Review();
+
+    public Review getReview() {
+        return review;
+    }
+
+    /** Held requests and their review. */
+    public static class Review {
+        /** How long a held request waits for a reviewer before it expires. */
+        private Duration expiry = Duration.ofDays(14);
+
+        public Duration getExpiry() {
+            return expiry;
+        }
+
+        public void setExpiry(Duration expiry) {
+            this.expiry = expiry;
+        }
+    }
 
     /** This guard instance's name in audit entries; empty for the host name. */
     private String instance;

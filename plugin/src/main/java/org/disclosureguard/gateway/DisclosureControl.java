@@ -140,33 +140,10 @@ public final class DisclosureControl {
 
     /** As {@link #admit(ResponsePath.Inbound, Connection)}, noting who asked and what was decided in the record. */
     Admission admit(ResponsePath.Inbound request, Connection connection, RequestRecord record) {
-        Requester requester;
-        BoundClaims claims;
-        String credential = "";
-        String expectedAudience = audience != null ? audience : request.guardBase();
-        AuthenticationResult result =
-                authenticator.authenticate(connection.clientChain(), request.headers(), expectedAudience);
-        if (result instanceof AuthenticationFailure failure) {
-            LOG.info("{} refused: {}", failure.code(), failure.logDetail());
-            int status = failure.error().httpStatus();
-            throw new Refusal(status, failure.code(), status == 401 ? "login" : status == 403 ? "forbidden"
-                    : status >= 500 ? "transient" : "invalid", failure.message(),
-                    status == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
-        } else if (result instanceof AuthenticatedRequester authenticated) {
-            RegisteredRequester registered = authenticated.requester();
-            requester = new Requester(registered.id(), registered.organisation(),
-                    registered.requesterClass().code(), registered.internal());
-            claims = authenticated.claims();
-            credential = authenticated.certificateSha256() != null ? "sha256:" + authenticated.certificateSha256()
-                    : authenticated.tokenId() != null ? "jti:" + authenticated.tokenId() : "";
-        } else if (result instanceof AnonymousRequest && isLocalPlainRequest(request.headers(), connection)) {
-            requester = INTERNAL;
-            claims = BoundClaims.none();
-        } else {
-            GuardError error = GuardError.CREDENTIALS_REQUIRED;
-            throw new Refusal(error.status(), error.code(), error.issueType(), error.message(),
-                    Map.of("WWW-Authenticate", "Bearer"));
-        }
+        Identified who = identify(request.headers(), connection, request.guardBase());
+        Requester requester = who.requester();
+        BoundClaims claims = who.claims();
+        String credential = who.credential();
         RequestContext context = new RequestContext(requester, claims.purposeOfUse().orElse(""),
                 claims.legalBasis().orElse(""), claims.caseReference().orElse(""),
                 claims.requestingOfficer().orElse(""), interaction(request.interaction()),
@@ -190,6 +167,50 @@ public final class DisclosureControl {
             throw refusal(decision);
         }
         return new Admission(engine, context, decision);
+    }
+
+    /**
+     * Who is asking: the registered requester and the claims bound to it, or the practice itself (see
+     * {@link #admit}).
+     *
+     * @param credential how the requester was identified (certificate fingerprint or token id), or empty
+     */
+    record Identified(Requester requester, BoundClaims claims, String credential) {}
+
+    /**
+     * Identifies the requester of a request from its connection and headers, without deciding anything.
+     *
+     * @param guardBase the request's FHIR base URL, the token audience when none is configured
+     * @throws Refusal if the requester cannot be identified
+     */
+    Identified identify(Map<String, String> headers, Connection connection, String guardBase) {
+        Requester requester;
+        BoundClaims claims;
+        String credential = "";
+        String expectedAudience = audience != null ? audience : guardBase;
+        AuthenticationResult result = authenticator.authenticate(connection.clientChain(), headers, expectedAudience);
+        if (result instanceof AuthenticationFailure failure) {
+            LOG.info("{} refused: {}", failure.code(), failure.logDetail());
+            int status = failure.error().httpStatus();
+            throw new Refusal(status, failure.code(), status == 401 ? "login" : status == 403 ? "forbidden"
+                    : status >= 500 ? "transient" : "invalid", failure.message(),
+                    status == 401 ? Map.of("WWW-Authenticate", "Bearer") : Map.of());
+        } else if (result instanceof AuthenticatedRequester authenticated) {
+            RegisteredRequester registered = authenticated.requester();
+            requester = new Requester(registered.id(), registered.organisation(),
+                    registered.requesterClass().code(), registered.internal());
+            claims = authenticated.claims();
+            credential = authenticated.certificateSha256() != null ? "sha256:" + authenticated.certificateSha256()
+                    : authenticated.tokenId() != null ? "jti:" + authenticated.tokenId() : "";
+        } else if (result instanceof AnonymousRequest && isLocalPlainRequest(headers, connection)) {
+            requester = INTERNAL;
+            claims = BoundClaims.none();
+        } else {
+            GuardError error = GuardError.CREDENTIALS_REQUIRED;
+            throw new Refusal(error.status(), error.code(), error.issueType(), error.message(),
+                    Map.of("WWW-Authenticate", "Bearer"));
+        }
+        return new Identified(requester, claims, credential);
     }
 
     /**
@@ -264,6 +285,42 @@ public final class DisclosureControl {
             }
         }
         return admission.decision();
+    }
+
+    /**
+     * Releases the answer to a held request that a reviewer approved: every resource gets the approval's
+     * withholding (joined with what the policy in force withholds) and obligations, instead of a fresh decision;
+     * totals and foreign links are removed as for any outsider.
+     *
+     * @return the decision to name in {@link #DECISION_HEADER}
+     * @throws IllegalArgumentException if a resource cannot be redacted; the tree must then not be released
+     */
+    Decision releaseApproved(ResponsePath.Interaction interaction, ObjectNode answer, HeldRequests.State.Approved approved,
+            RequestRecord record) {
+        Decision current = approved.current();
+        Decision decision = new Decision(approved.redaction().withheld().isEmpty() ? Outcome.PERMIT : Outcome.REDACT,
+                current.ruleId(), current.policyVersion(), org.disclosureguard.policy.Stage.RESOURCE,
+                approved.redaction(), Set.of(), approved.obligations(), "", "", null, List.of());
+        if (interaction == ResponsePath.Interaction.READ) {
+            apply(decision, answer, record);
+            return decision;
+        }
+        if (answer.get("entry") instanceof ArrayNode array) {
+            for (JsonNode entry : array) {
+                if (entry.get("resource") instanceof ObjectNode resource) {
+                    apply(decision, resource, record);
+                }
+            }
+        }
+        answer.remove("total");
+        if (answer.get("link") instanceof ArrayNode links) {
+            for (Iterator<JsonNode> it = links.iterator(); it.hasNext(); ) {
+                if (!KEPT_LINKS.contains(it.next().path("relation").asText(""))) {
+                    it.remove();
+                }
+            }
+        }
+        return decision;
     }
 
     /** The value of {@link #DECISION_HEADER} for a decision. */
@@ -419,8 +476,7 @@ public final class DisclosureControl {
             String reviewer = decision.reviewerRole().isEmpty() ? "a reviewer" : decision.reviewerRole();
             text = (decision.reason().isEmpty() ? "" : decision.reason() + " ")
                     + "This request is held for review by the practice's " + reviewer + "; nothing has been "
-                    + "released. The review itself is a separate step at the practice: this answer neither "
-                    + "starts nor records it, so contact the practice with your case reference.";
+                    + "released.";
         } else {
             text = decision.reason().isEmpty() ? "The practice's disclosure policy does not release this."
                     : decision.reason();

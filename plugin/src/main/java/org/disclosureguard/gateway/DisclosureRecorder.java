@@ -2,6 +2,7 @@ package org.disclosureguard.gateway;
 
 import java.util.List;
 import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.TransactionalWrite;
 
 /**
  * Commits the audit entry of one request durably, before its answer is written. The gateway releases nothing
@@ -17,7 +18,8 @@ public interface DisclosureRecorder {
      *
      * @param patients the patients whose data the request released, with whom to tell about it; empty when
      *     nothing was released
+     * @param alsoWrite writes that must commit with the entry or not at all (a review case opened or released)
      * @throws RuntimeException if it could not be committed
      */
-    void record(AuditEntry entry, List<PatientOnRecord> patients);
+    void record(AuditEntry entry, List<PatientOnRecord> patients, List<TransactionalWrite> alsoWrite);
 }

@@ -32,6 +32,11 @@ public enum GuardError {
     NOT_OFFERED("DG-1202", 400, "not-supported",
             "The guard does not offer this request. It answers read and search of the resource types listed in its "
                     + "CapabilityStatement (GET /metadata), and paging through search results."),
+    REVIEW_NOT_FOUND("DG-5001", 404, "not-found",
+            "There is no review case with this id for you. Use the address the guard gave when it held the request, "
+                    + "with the same credentials."),
+    REVIEW_RELEASED("DG-5104", 410, "not-found",
+            "The approved answer to this request has already been released; it is released once."),
     STAFF_REQUEST_INVALID("DG-1203", 400, "invalid",
             "The request to a staff endpoint is not valid."),
     CREDENTIALS_REQUIRED("DG-1301", 401, "login",

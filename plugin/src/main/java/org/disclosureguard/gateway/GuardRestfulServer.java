@@ -37,6 +37,7 @@ public final class GuardRestfulServer extends RestfulServer {
             providers.add(new BoundInteractions(fhir.getResourceDefinition(type).getImplementingClass()));
         }
         setResourceProviders(providers);
+        registerProvider(new ReviewPoll());
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
         setServerName("Disclosure Guard");

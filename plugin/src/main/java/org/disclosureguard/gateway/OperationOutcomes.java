@@ -22,6 +22,13 @@ public final class OperationOutcomes {
         return of(refusal.code(), refusal.status(), refusal.issueType(), refusal.text());
     }
 
+    /** An OperationOutcome with one {@code information} issue (a request held, not failed). */
+    public static ObjectNode information(String code, String text) {
+        ObjectNode outcome = of(code, 200, "informational", text);
+        ((ObjectNode) outcome.path("issue").path(0)).put("severity", "information");
+        return outcome;
+    }
+
     /**
      * An OperationOutcome with the given guard code (DG-...), issue type and text; severity {@code fatal} for a
      * status of 500 and above, else {@code error}.

@@ -32,6 +32,8 @@ final class RequestRecord {
     private final Set<String> patients = new TreeSet<>();
     private final Set<String> labels = new TreeSet<>();
     private final Set<String> asked = new TreeSet<>();
+    private String reviewCase = "";
+    private String reviewer = "";
     private final java.util.Map<String, PatientOnRecord> onRecord = new java.util.LinkedHashMap<>();
 
     RequestRecord(Instant time) {
@@ -46,6 +48,20 @@ final class RequestRecord {
     void identified(RequestContext context, String credential) {
         this.context = context;
         this.credential = credential == null ? "" : credential;
+    }
+
+    /** The request that settles, or is held as, this review case; and who approved it, for a release. */
+    void review(String caseId, String reviewerId) {
+        this.reviewCase = caseId == null ? "" : caseId;
+        this.reviewer = reviewerId == null ? "" : reviewerId;
+    }
+
+    RequestContext context() {
+        return context;
+    }
+
+    Decision decision() {
+        return decision;
     }
 
     /** The decision that settles the request (the last one wins: request stage, then a read's resource). */
@@ -145,6 +161,6 @@ final class RequestRecord {
                 releasing ? List.copyOf(released) : List.of(),
                 releasing ? List.copyOf(withheld) : List.of(),
                 releasing ? List.copyOf(labels) : List.of(),
-                responseSha256, "", "");
+                responseSha256, reviewCase, reviewer);
     }
 }

@@ -7,18 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.TransactionalWrite;
 import org.disclosureguard.labels.Confidentiality;
 import org.disclosureguard.labels.TreeLabeller;
 import org.disclosureguard.policy.Decision;
+import org.disclosureguard.policy.Outcome;
+import org.disclosureguard.policy.RequestContext;
 import org.disclosureguard.upstream.UpstreamClient;
 import org.disclosureguard.upstream.UpstreamFailure;
 import org.disclosureguard.upstream.UpstreamResponse;
@@ -66,6 +72,12 @@ public final class ResponsePath {
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String FHIR_JSON_UTF8 = "application/fhir+json;charset=UTF-8";
 
+    /** The operation a requester polls for a held request: {@code GET [base]/$review?case=...}. */
+    public static final String REVIEW_OPERATION = "$review";
+
+    /** How long a requester is asked to wait between polls. */
+    static final java.time.Duration POLL_AFTER = java.time.Duration.ofSeconds(60);
+
     /** The response header carrying the guard's id for the request, as its audit entry records it. */
     public static final String REQUEST_ID_HEADER = "X-DG-Request-Id";
 
@@ -74,6 +86,7 @@ public final class ResponsePath {
     private final FhirJson json;
     private final DisclosureControl control;
     private final DisclosureRecorder recorder;
+    private final HeldRequests held;
     private final String instance;
     private final Clock clock;
 
@@ -83,6 +96,17 @@ public final class ResponsePath {
      */
     public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json, DisclosureControl control,
             DisclosureRecorder recorder, String instance, Clock clock) {
+        this(upstream, labeller, json, control, recorder, null, instance, clock);
+    }
+
+    /**
+     * @param recorder commits each request's audit entry before its answer is released
+     * @param held where escalated requests wait for review, or {@code null} to refuse them (403) without a case
+     * @param instance this guard instance's name, recorded in every audit entry
+     */
+    public ResponsePath(UpstreamClient upstream, TreeLabeller labeller, FhirJson json, DisclosureControl control,
+            DisclosureRecorder recorder, HeldRequests held, String instance, Clock clock) {
+        this.held = held;
         this.control = Objects.requireNonNull(control, "control");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.labeller = Objects.requireNonNull(labeller, "labeller");
@@ -108,14 +132,169 @@ public final class ResponsePath {
             answer = error(e.error(), e.detail());
             code = e.error().code();
         } catch (Refusal refusal) {
-            answer = refused(refusal);
             code = refusal.code();
+            if (held != null && record.context() != null && record.decision() != null
+                    && record.decision().outcome() == Outcome.ESCALATE) {
+                return hold(request, record, refusal);
+            }
+            answer = refused(refusal);
         } catch (RuntimeException e) {
             LOG.error("DG-1500 unexpected failure on the response path", e);
             answer = error(GuardError.INTERNAL, null);
             code = GuardError.INTERNAL.code();
         }
         return audited(request, record, answer, code);
+    }
+
+    /**
+     * Holds an escalated request as a review case, opened in the audit entry's transaction: 202 with the poll
+     * address in {@code Content-Location} when the requester sent {@code Prefer: respond-async}, otherwise 403
+     * naming the case and the same address. Nothing is released either way.
+     */
+    private Outbound hold(Inbound request, RequestRecord record, Refusal refusal) {
+        boolean read = request.interaction() == Interaction.READ;
+        HeldRequests.Hold hold;
+        try {
+            hold = held.hold(record.context(), record.decision(), read ? request.id() : null,
+                    read && "Patient".equals(request.resourceType()) ? request.id() : null, record.requestId());
+        } catch (RuntimeException e) {
+            LOG.error("{} the escalated request {} could not be held for review: {}",
+                    GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());
+            return audited(request, record, error(GuardError.AUDIT_UNAVAILABLE, null),
+                    GuardError.AUDIT_UNAVAILABLE.code());
+        }
+        record.review(hold.caseId(), "");
+        String poll = request.guardBase() + "/" + REVIEW_OPERATION + "?case=" + hold.caseId();
+        String text = refusal.text() + " The review case is " + hold.caseId() + ": poll " + poll
+                + " with the same credentials for the practice's decision.";
+        Map<String, String> headers = baseHeaders();
+        headers.putAll(refusal.headers());
+        headers.put("Content-Location", poll);
+        Outbound answer;
+        if (prefersAsync(request.headers())) {
+            headers.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
+            answer = new Outbound(202, headers, json.write(OperationOutcomes.information(refusal.code(), text)));
+        } else {
+            answer = new Outbound(refusal.status(), headers, json.write(OperationOutcomes.of(
+                    refusal.code(), refusal.status(), refusal.issueType(), text)));
+        }
+        return audited(request, record, answer, refusal.code(), List.of(hold.open()));
+    }
+
+    /**
+     * Answers a requester polling for a held request ({@code GET [base]/$review?case=...}), with the same
+     * credentials it asked with: 202 while it waits; when decided, a {@code batch-response} Bundle whose one entry
+     * carries the real answer (200 with the released data, no wider than the reviewer approved, or 403 with an
+     * OperationOutcome); 410 once released; 404 for a case that is not this requester's. Recorded like every
+     * other answer, a release in the same transaction as marking the case released.
+     */
+    public Outbound poll(String caseId, Map<String, String> headers, String guardBase,
+            DisclosureControl.Connection connection) {
+        RequestRecord record = new RequestRecord(clock.instant());
+        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
+        Outbound answer;
+        String code = null;
+        List<TransactionalWrite> writes = new ArrayList<>();
+        try {
+            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
+            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
+                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
+                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
+                    Map.of()), who.credential());
+            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
+                    : held.state(caseId, who.requester().id());
+            if (state.isEmpty()) {
+                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
+            }
+            record.review(caseId, "");
+            HeldRequests.State current = state.get();
+            if (current instanceof HeldRequests.State.Waiting waiting) {
+                Map<String, String> waitingHeaders = baseHeaders();
+                waitingHeaders.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
+                waitingHeaders.put("X-Progress", "waiting for review since " + waiting.waited().toMinutes()
+                        + " minute(s)");
+                code = "DG-2105";
+                answer = new Outbound(202, waitingHeaders, json.write(OperationOutcomes.information(code,
+                        "The practice has not decided yet. Poll again later.")));
+            } else if (current instanceof HeldRequests.State.Closed closed) {
+                code = closed.code();
+                answer = new Outbound(200, baseHeaders(), json.write(batchResponse("403 Forbidden", null,
+                        OperationOutcomes.of(closed.code(), 403, "forbidden", closed.reason()))));
+            } else if (current instanceof HeldRequests.State.Approved approved) {
+                record.identified(approved.context(), who.credential());
+                record.decided(approved.current());
+                record.review(caseId, approved.reviewer());
+                answer = releaseApproved(approved, headers, guardBase, connection, record);
+                writes.add(held.released(caseId, record.requestId()));
+            } else {
+                throw new GuardException(GuardError.REVIEW_RELEASED);
+            }
+        } catch (GuardException e) {
+            answer = error(e.error(), e.detail());
+            code = e.error().code();
+        } catch (Refusal refusal) {
+            answer = refused(refusal);
+            code = refusal.code();
+        } catch (RuntimeException e) {
+            LOG.error("DG-1500 unexpected failure answering a poll", e);
+            answer = error(GuardError.INTERNAL, null);
+            code = GuardError.INTERNAL.code();
+        }
+        return audited(record, "read", "", target, answer, code, writes);
+    }
+
+    private Outbound releaseApproved(HeldRequests.State.Approved approved, Map<String, String> headers,
+            String guardBase, DisclosureControl.Connection connection, RequestRecord record) {
+        RequestContext context = approved.context();
+        Interaction interaction = switch (context.interaction()) {
+            case READ -> Interaction.READ;
+            case SEARCH -> Interaction.SEARCH;
+            case PAGE -> Interaction.PAGE;
+        };
+        Map<String, String[]> parameters = new LinkedHashMap<>();
+        context.params().forEach((name, values) -> parameters.put(name, values.toArray(new String[0])));
+        Inbound held = new Inbound(interaction, context.resourceType(),
+                interaction == Interaction.READ ? approved.resourceId() : null, parameters, headers, guardBase,
+                connection);
+        Fetched fetched = fetchLabelled(held);
+        Decision decision;
+        try {
+            decision = control.releaseApproved(interaction, fetched.resource(), approved, record);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+        }
+        Outbound inner = answer(held, fetched.response(), fetched.resource(), decision);
+        ObjectNode bundle = batchResponse("200 OK", fetched.resource(), null);
+        return new Outbound(200, inner.headers(), json.write(bundle));
+    }
+
+    private static ObjectNode batchResponse(String status, ObjectNode resource, ObjectNode outcome) {
+        ObjectNode bundle = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        bundle.put("resourceType", "Bundle");
+        bundle.put("type", "batch-response");
+        ObjectNode entry = bundle.putArray("entry").addObject();
+        if (resource != null) {
+            entry.set("resource", resource);
+        }
+        ObjectNode response = entry.putObject("response");
+        response.put("status", status);
+        if (outcome != null) {
+            response.set("outcome", outcome);
+        }
+        return bundle;
+    }
+
+    private static boolean prefersAsync(Map<String, String> headers) {
+        if (headers == null) {
+            return false;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase("Prefer") && header.getValue() != null
+                    && header.getValue().toLowerCase(Locale.ROOT).contains("respond-async")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -134,16 +313,26 @@ public final class ResponsePath {
     }
 
     private Outbound audited(Inbound request, RequestRecord record, Outbound answer, String code) {
+        return audited(request, record, answer, code, List.of());
+    }
+
+    private Outbound audited(Inbound request, RequestRecord record, Outbound answer, String code,
+            List<TransactionalWrite> alsoWrite) {
         return audited(record, interactionCode(request.interaction()), request.resourceType(), target(request),
-                answer, code);
+                answer, code, alsoWrite);
     }
 
     private Outbound audited(RequestRecord record, String interaction, String resourceType, String target,
             Outbound answer, String code) {
+        return audited(record, interaction, resourceType, target, answer, code, List.of());
+    }
+
+    private Outbound audited(RequestRecord record, String interaction, String resourceType, String target,
+            Outbound answer, String code, List<TransactionalWrite> alsoWrite) {
         String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
         try {
             AuditEntry entry = record.entry(instance, interaction, resourceType, target, answer.status(), code, hash);
-            recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord() : List.of());
+            recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord() : List.of(), alsoWrite);
         } catch (RuntimeException e) {
             LOG.error("{} the audit entry of request {} could not be committed, so nothing was released: {}",
                     GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());
@@ -194,6 +383,24 @@ public final class ResponsePath {
 
     private Outbound forward(Inbound request, RequestRecord record) {
         DisclosureControl.Admission admission = control.admit(request, request.connection(), record);
+        Fetched fetched = fetchLabelled(request);
+        UpstreamResponse response = fetched.response();
+        ObjectNode resource = fetched.resource();
+        Confidentiality patientMark = request.interaction() == Interaction.READ
+                && DisclosureControl.needsPatientMark(admission, resource) ? patientMark(request, resource) : null;
+        Decision decision;
+        try {
+            decision = control.release(admission, request.interaction(), resource, patientMark, record);
+        } catch (IllegalArgumentException e) {
+            throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+        }
+        return answer(request, response, resource, decision);
+    }
+
+    /** An upstream answer, parsed, checked and labelled. */
+    private record Fetched(UpstreamResponse response, ObjectNode resource) {}
+
+    private Fetched fetchLabelled(Inbound request) {
         String relative = switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
@@ -227,14 +434,11 @@ public final class ResponsePath {
         } catch (RuntimeException e) {
             throw new GuardException(GuardError.LABELLING_FAILED, null, e);
         }
-        Confidentiality patientMark = request.interaction() == Interaction.READ
-                && DisclosureControl.needsPatientMark(admission, resource) ? patientMark(request, resource) : null;
-        Decision decision;
-        try {
-            decision = control.release(admission, request.interaction(), resource, patientMark, record);
-        } catch (IllegalArgumentException e) {
-            throw new GuardException(GuardError.REDACTION_FAILED, null, e);
-        }
+        return new Fetched(response, resource);
+    }
+
+    /** The released answer: links rebased to the guard, the decision named, the body serialized. */
+    private Outbound answer(Inbound request, UpstreamResponse response, ObjectNode resource, Decision decision) {
         int dropped = LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
         if (dropped > 0) {
             LOG.warn("Dropped {} link(s) not on the practice server's base {}: check guard.upstream.base-url "

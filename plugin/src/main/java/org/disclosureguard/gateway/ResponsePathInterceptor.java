@@ -48,6 +48,14 @@ public final class ResponsePathInterceptor {
                 checkJsonAccepted(request, servletRequest);
                 return true;
             }
+            if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER
+                    && ResponsePath.REVIEW_OPERATION.equals(request.getOperation())) {
+                checkJsonAccepted(request, servletRequest);
+                String[] cases = request.getParameters().get("case");
+                write(servletResponse, path.poll(cases == null || cases.length != 1 ? null : cases[0],
+                        headers(servletRequest), trimSlash(request.getFhirServerBase()), connection(servletRequest)));
+                return false;
+            }
             ResponsePath.Interaction interaction = switch (operation) {
                 case READ -> ResponsePath.Interaction.READ;
                 case SEARCH_TYPE -> ResponsePath.Interaction.SEARCH;

@@ -126,11 +126,25 @@ public final class ReviewCases {
      *     cannot be stored; {@link ReviewError#STORE_FAILED} when the database fails
      */
     public ReviewCase open(RequestContext context, Decision decision, RequestShape request, String auditRequestId) {
+        return open(context, decision, request, auditRequestId, newId());
+    }
+
+    /** A new unguessable case id, for a case to be opened with it (so that its audit entry can name it first). */
+    public String newId() {
+        return ids.get();
+    }
+
+    /**
+     * As {@link #open(RequestContext, Decision, RequestShape, String)}, with the case id given ({@link #newId()}).
+     */
+    public ReviewCase open(RequestContext context, Decision decision, RequestShape request, String auditRequestId,
+            String caseId) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(caseId, "caseId");
         Escalation escalation = Escalation.of(decision, auditRequestId);
         Instant now = now();
-        ReviewCase opened = new ReviewCase(ids.get(), CaseState.PENDING, 1, now, now.plus(expiry), context, request,
+        ReviewCase opened = new ReviewCase(caseId, CaseState.PENDING, 1, now, now.plus(expiry), context, request,
                 escalation, "", null, Set.of(), "", "", "", null);
         String parameters = StoredText.parameters(context.params());
         if (!StoredText.parseParameters(parameters).equals(context.params())) {

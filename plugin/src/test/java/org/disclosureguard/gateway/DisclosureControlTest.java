@@ -187,7 +187,7 @@ class DisclosureControlTest {
 
         assertThat(refusal.status()).isEqualTo(403);
         assertThat(refusal.code()).isEqualTo("DG-2105");
-        assertThat(refusal.text()).contains("held for review", "caldicott-guardian", "separate step");
+        assertThat(refusal.text()).contains("held for review", "caldicott-guardian", "nothing has been released");
     }
 
     @Test

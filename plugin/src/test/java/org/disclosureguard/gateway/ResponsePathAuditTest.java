@@ -89,7 +89,7 @@ class ResponsePathAuditTest {
         UpstreamClient upstream = new UpstreamClient(URI.create(UPSTREAM.baseUrl() + "/fhir"), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), 1 << 20);
         path = new ResponsePath(upstream, new TreeLabeller(LabelConfiguration.defaults(FHIR)), new FhirJson(),
-                control, (entry, patients) -> {
+                control, (entry, patients, alsoWrite) -> {
                     if (auditFailure != null) {
                         throw auditFailure;
                     }

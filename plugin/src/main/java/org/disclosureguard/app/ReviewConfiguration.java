@@ -1,0 +1,105 @@
+package org.disclosureguard.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.disclosureguard.audit.JdbcAuditStore;
+import org.disclosureguard.audit.TransactionalWrite;
+import org.disclosureguard.gateway.HeldRequests;
+import org.disclosureguard.policy.Decision;
+import org.disclosureguard.policy.PolicyStore;
+import org.disclosureguard.policy.RequestContext;
+import org.disclosureguard.review.Release;
+import org.disclosureguard.review.RequestShape;
+import org.disclosureguard.review.ReviewCase;
+import org.disclosureguard.review.ReviewCases;
+import org.disclosureguard.review.ReviewError;
+import org.disclosureguard.review.ReviewOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires escalation ({@code docs/escalation.md}): the review case store, the gateway's {@link HeldRequests} over it
+ * (cases opened and released in the transaction of their audit entries; an approved release re-decided by the
+ * policy in force and never wider than the approval), and the hourly sweep that expires unanswered cases.
+ */
+@Configuration(proxyBeanMethods = false)
+class ReviewConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewConfiguration.class);
+
+    @Bean
+    ReviewCases reviewCases(DataSource guardDataSource, JdbcAuditStore auditStore, GuardProperties properties,
+            ScheduledExecutorService auditCheckpoints) {
+        ReviewCases cases = new ReviewCases(guardDataSource, Clock.systemUTC(), properties.getReview().getExpiry());
+        auditCheckpoints.scheduleWithFixedDelay(() -> {
+            try {
+                int expired = cases.expire(Clock.systemUTC().instant());
+                if (expired > 0) {
+                    LOG.info("{} review case(s) expired unanswered", expired);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Review cases could not be expired now; tried again later: {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+        return cases;
+    }
+
+    @Bean
+    HeldRequests heldRequests(ReviewCases cases, PolicyStore policies) {
+        return new HeldRequests() {
+            @Override
+            public Hold hold(RequestContext context, Decision decision, String resourceId, String patientId,
+                    String auditRequestId) {
+                String caseId = cases.newId();
+                RequestShape shape = new RequestShape(resourceId, patientId);
+                TransactionalWrite open = (connection, seq) ->
+                        cases.using(connection).open(context, decision, shape, auditRequestId, caseId);
+                return new Hold(caseId, open);
+            }
+
+            @Override
+            public Optional<State> state(String caseId, String requesterId) {
+                return cases.findForRequester(caseId, requesterId).map(found -> state(found));
+            }
+
+            private State state(ReviewCase found) {
+                ReviewOutcome outcome = ReviewOutcome.of(found, Clock.systemUTC().instant());
+                if (outcome instanceof ReviewOutcome.Pending pending) {
+                    return new State.Waiting(pending.waited());
+                }
+                if (outcome instanceof ReviewOutcome.Refused refused) {
+                    return new State.Closed(refused.error().code(), refused.reason().isBlank()
+                            ? ReviewError.REFUSED_BY_REVIEWER.summary() : refused.reason());
+                }
+                if (outcome instanceof ReviewOutcome.Expired) {
+                    return new State.Closed(ReviewError.EXPIRED.code(), "Nobody at the practice decided this "
+                            + "request in time and it has expired. Nothing has been released; ask again if you "
+                            + "still need it.");
+                }
+                if (outcome instanceof ReviewOutcome.Released) {
+                    return new State.AlreadyReleased();
+                }
+                Release release = Release.redecide(found, policies.current());
+                if (release instanceof Release.Refuse refuse) {
+                    return new State.Closed(refuse.code().isBlank() ? "DG-2102" : refuse.code(),
+                            refuse.reason().isBlank() ? "The practice's disclosure policy no longer releases this."
+                                    : refuse.reason());
+                }
+                Release.Disclose disclose = (Release.Disclose) release;
+                return new State.Approved(found.context(), found.request().resourceId(), disclose.redaction(),
+                        disclose.obligations(), found.reviewerId(), disclose.current());
+            }
+
+            @Override
+            public TransactionalWrite released(String caseId, String auditRequestId) {
+                return (connection, seq) -> cases.using(connection).markReleased(caseId, auditRequestId);
+            }
+        };
+    }
+}

@@ -1,0 +1,190 @@
+package org.disclosureguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.disclosureguard.app.DisclosureGuardApplication;
+import org.disclosureguard.audit.AuditOutcome;
+import org.disclosureguard.audit.JdbcAuditStore;
+import org.disclosureguard.audit.StoredEntry;
+import org.disclosureguard.labels.SecurityLabel;
+import org.disclosureguard.review.ReviewCase;
+import org.disclosureguard.review.ReviewCases;
+import org.disclosureguard.review.Reviewer;
+import org.disclosureguard.testsupport.PracticeServer;
+import org.disclosureguard.testsupport.SignedTokens;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A request the policy escalates is held as a review case in front of the real practice server: the requester
+ * gets 202 (or 403) with the case to poll, polls while it waits, and after the Caldicott Guardian decides gets a
+ * batch-response carrying the answer: the record no wider than approved, or a refusal with the reviewer's reason.
+ * Each step is in the audit chain; the case is released once.
+ */
+@SpringBootTest(classes = DisclosureGuardApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EscalationIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String AUDIENCE = "https://guard.practice.test/fhir";
+    private static final KeyPair HOME_OFFICE = SignedTokens.ec();
+    private static final KeyPair POLICE = SignedTokens.ec();
+    private static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ReviewCases cases;
+
+    @Autowired
+    JdbcAuditStore audit;
+
+    @DynamicPropertySource
+    static void guard(DynamicPropertyRegistry registry) {
+        registry.add("guard.upstream.base-url", () -> PracticeServer.shared().baseUrl().toString());
+        registry.add("guard.identity.registry-file", () -> registry().toString());
+        registry.add("guard.identity.audience", () -> AUDIENCE);
+    }
+
+    @Test
+    void heldRequest_approvedByTheCaldicottGuardian_isReleasedOnceAndNoWiderThanApproved() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(202);
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        assertThat(poll).startsWith("http://127.0.0.1:" + port + "/fhir/$review?case=");
+        assertThat(held.body()).contains(caseId).doesNotContain("\"name\"");
+        StoredEntry holding = only(audit.byRequestId(held.headers().firstValue("X-DG-Request-Id").orElseThrow()));
+        assertThat(holding.entry().outcome()).isEqualTo(AuditOutcome.ESCALATE);
+        assertThat(holding.entry().reviewCase()).isEqualTo(caseId);
+        assertThat(cases.find(caseId)).isPresent();
+
+        HttpResponse<String> waiting = poll(poll, immigration());
+        assertThat(waiting.statusCode()).isEqualTo(202);
+        assertThat(waiting.headers().firstValue("Retry-After")).isPresent();
+        HttpResponse<String> stranger = poll(poll, police());
+        assertThat(stranger.statusCode()).isEqualTo(404);
+        assertThat(stranger.body()).contains("DG-5001");
+
+        ReviewCase open = cases.find(caseId).orElseThrow();
+        Set<SecurityLabel> withheld = new LinkedHashSet<>(open.escalation().proposedWithheld());
+        withheld.add(new SecurityLabel(ACT_CODE, "DOB"));
+        cases.approve(caseId, Reviewer.of("cg-anne", "caldicott-guardian"), withheld, "identity confirmation only");
+
+        HttpResponse<String> released = poll(poll, immigration());
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        JsonNode bundle = JSON.readTree(released.body());
+        assertThat(bundle.path("type").asText()).isEqualTo("batch-response");
+        assertThat(bundle.at("/entry/0/response/status").asText()).startsWith("200");
+        JsonNode patient = bundle.at("/entry/0/resource");
+        assertThat(patient.path("id").asText()).isEqualTo("9000000009");
+        assertThat(patient.has("name")).isTrue();
+        assertThat(patient.has("address")).as("location withheld as the policy proposed").isFalse();
+        assertThat(patient.has("birthDate")).as("date of birth withheld as the reviewer added").isFalse();
+        assertThat(patient.path("meta").path("security").toString()).contains("NORDSCLCD").contains("REDACTED");
+        StoredEntry release = only(audit.byRequestId(released.headers().firstValue("X-DG-Request-Id")
+                .orElseThrow()));
+        assertThat(release.entry().outcome()).isEqualTo(AuditOutcome.REDACT);
+        assertThat(release.entry().reviewCase()).isEqualTo(caseId);
+        assertThat(release.entry().reviewer()).isEqualTo("cg-anne");
+        assertThat(release.entry().released()).containsExactly("Patient/9000000009");
+
+        HttpResponse<String> again = poll(poll, immigration());
+        assertThat(again.statusCode()).isEqualTo(410);
+        assertThat(again.body()).contains("DG-5104").doesNotContain("\"name\"");
+    }
+
+    @Test
+    void heldRequest_refusedByTheReviewer_answersTheRefusalWithItsReason() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()));
+
+        assertThat(held.statusCode()).as("without respond-async, a 403 naming the case").isEqualTo(403);
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        assertThat(held.body()).contains("DG-2105").contains(caseId);
+
+        cases.refuse(caseId, Reviewer.of("cg-anne", "caldicott-guardian"),
+                "The conviction cited does not meet the serious crime threshold.");
+
+        HttpResponse<String> refused = poll(poll, immigration());
+        assertThat(refused.statusCode()).isEqualTo(200);
+        JsonNode bundle = JSON.readTree(refused.body());
+        assertThat(bundle.at("/entry/0/response/status").asText()).startsWith("403");
+        assertThat(bundle.at("/entry/0/response/outcome").toString()).contains("DG-5101")
+                .contains("serious crime threshold");
+        assertThat(bundle.at("/entry/0").has("resource")).isFalse();
+    }
+
+    private HttpResponse<String> poll(String url, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token));
+    }
+
+    private static String immigration() {
+        return SignedTokens.es256(HOME_OFFICE, SignedTokens.claims("home-office", AUDIENCE, Instant.now())
+                .claim("purpose_of_use", "IMMIGENF").claim("legal_basis", "DEPORT-SERIOUS-CRIME")
+                .claim("case_reference", "HO-DEP-2026-0107").claim("requesting_officer", "IO 2231 B. Example"));
+    }
+
+    private static String police() {
+        return SignedTokens.es256(POLICE, SignedTokens.claims("police", AUDIENCE, Instant.now())
+                .claim("purpose_of_use", "CRIMEPREV").claim("legal_basis", "SERIOUS-CRIME")
+                .claim("case_reference", "CR-1").claim("requesting_officer", "DC 1"));
+    }
+
+    private static StoredEntry only(List<StoredEntry> entries) {
+        assertThat(entries).hasSize(1);
+        return entries.get(0);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Path registry() {
+        try {
+            Path file = Files.createTempDirectory(Path.of("target"), "escalation-it").resolve("requesters.yaml");
+            Files.writeString(file, """
+                    version: 1
+                    requesters:
+                      - id: home-office
+                        organisation: Immigration Enforcement (test)
+                        class: immigration-enforcement
+                        token: {clientId: home-office, keys: [{jwk: '%s'}]}
+                      - id: police
+                        organisation: Test Constabulary
+                        class: police
+                        token: {clientId: police, keys: [{jwk: '%s'}]}
+                    """.formatted(SignedTokens.publicJwk(HOME_OFFICE), SignedTokens.publicJwk(POLICE)));
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
