@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.disclosureguard.audit.cli.AuditCommand;
 import org.disclosureguard.identity.cli.CaCommand;
 import org.disclosureguard.policy.cli.PolicyCommand;
+import org.disclosureguard.staff.cli.StaffCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,6 +42,7 @@ public class DisclosureGuardApplication {
             case "policy" -> PolicyCommand.newCommandLine().execute(rest);
             case "ca" -> CaCommand.commandLine(new CaCommand()).execute(rest);
             case "audit" -> AuditCommand.commandLine().execute(rest);
+            case "staff" -> StaffCommand.commandLine().execute(rest);
             default -> null;
         };
     }

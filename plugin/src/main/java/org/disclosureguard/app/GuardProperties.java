@@ -36,6 +36,16 @@ public class GuardProperties {
     public static class Review {
         /** How long a held request waits for a reviewer before it expires. */
         private Duration expiry = Duration.ofDays(14);
+        /** The staff accounts file (who may sign in to review, with which roles); empty for nobody. */
+        private Path staffFile;
+
+        public Path getStaffFile() {
+            return staffFile;
+        }
+
+        public void setStaffFile(Path staffFile) {
+            this.staffFile = staffFile;
+        }
 
         public Duration getExpiry() {
             return expiry;

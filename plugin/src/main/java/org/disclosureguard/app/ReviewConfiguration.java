@@ -18,6 +18,8 @@ import org.disclosureguard.review.ReviewCase;
 import org.disclosureguard.review.ReviewCases;
 import org.disclosureguard.review.ReviewError;
 import org.disclosureguard.review.ReviewOutcome;
+import org.disclosureguard.staff.StaffAccounts;
+import org.disclosureguard.staff.StaffSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -48,6 +50,17 @@ class ReviewConfiguration {
             }
         }, 1, 60, TimeUnit.MINUTES);
         return cases;
+    }
+
+    @Bean
+    StaffAccounts staffAccounts(GuardProperties properties) {
+        return properties.getReview().getStaffFile() == null ? StaffAccounts.none()
+                : StaffAccounts.load(properties.getReview().getStaffFile());
+    }
+
+    @Bean
+    StaffSessions staffSessions() {
+        return new StaffSessions(Duration.ofMinutes(30));
     }
 
     @Bean

@@ -261,6 +261,37 @@ public final class ReviewPages {
         return BASE_PATH + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 
+    /** The staff sign-in page, posting {@code id} and {@code password} to {@code /staff/login}. */
+    public static String signIn(String problem) {
+        StringBuilder b = new StringBuilder();
+        open(b, "Sign in to review requests");
+        b.append("<h1>Sign in to review requests</h1>\n");
+        if (problem != null && !problem.isBlank()) {
+            b.append("<p class=\"withheld\" role=\"alert\">").append(esc(problem)).append("</p>\n");
+        }
+        b.append("<form method=\"post\" action=\"/staff/login\">\n")
+                .append("<label for=\"id\">Your staff id</label>\n")
+                .append("<input id=\"id\" name=\"id\" autocomplete=\"username\" required>\n")
+                .append("<label for=\"password\">Password</label>\n")
+                .append("<input id=\"password\" name=\"password\" type=\"password\" "
+                        + "autocomplete=\"current-password\" required>\n")
+                .append("<button type=\"submit\">Sign in</button>\n</form>\n");
+        close(b);
+        return b.toString();
+    }
+
+    /** A short page saying what happened, with a link onwards. */
+    public static String message(String title, String text, String link, String linkText) {
+        StringBuilder b = new StringBuilder();
+        open(b, title);
+        b.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(text)).append("</p>\n");
+        if (link != null) {
+            b.append("<p><a href=\"").append(esc(link)).append("\">").append(esc(linkText)).append("</a></p>\n");
+        }
+        close(b);
+        return b.toString();
+    }
+
     // ---- parts ------------------------------------------------------------------------------------------------
 
     private static void forms(StringBuilder b, ReviewCase c, String csrf, List<SecurityLabel> all) {

@@ -45,4 +45,24 @@ class DisclosureGuardApplicationTest {
                 dir.toString()})).isZero();
         assertThat(dir.resolve("current")).exists();
     }
+
+    @Test
+    void staffCommand_hashesAPasswordFromStandardInput() {
+        java.io.InputStream stdin = System.in;
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("a long enough password\n".getBytes()));
+            System.setOut(new java.io.PrintStream(out, true));
+            assertThat(DisclosureGuardApplication.runCommand(new String[] {"staff", "hash-password"})).isZero();
+        } finally {
+            System.setIn(stdin);
+            System.setOut(stdout);
+        }
+        String hash = out.toString().strip();
+        assertThat(hash).startsWith("$2y$12$");
+        assertThat(org.disclosureguard.staff.StaffAccounts.parse("staff.yaml", "version: 1\nstaff:\n  - id: cg\n"
+                + "    name: CG\n    roles: [caldicott-guardian]\n    passwordHash: '" + hash + "'\n")
+                .authenticate("cg", "a long enough password".toCharArray())).isPresent();
+    }
 }

@@ -25,9 +25,14 @@ import org.disclosureguard.labels.SecurityLabel;
 import org.disclosureguard.review.ReviewCase;
 import org.disclosureguard.review.ReviewCases;
 import org.disclosureguard.review.Reviewer;
+import org.disclosureguard.staff.StaffAccounts;
+import org.disclosureguard.testsupport.Chromium;
 import org.disclosureguard.testsupport.PracticeServer;
 import org.disclosureguard.testsupport.SignedTokens;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -59,11 +64,105 @@ class EscalationIT {
     @Autowired
     JdbcAuditStore audit;
 
+    private static final String GUARDIAN_PASSWORD = "correct horse battery staple";
+    private static final Path STAFF = staffFile();
+
     @DynamicPropertySource
     static void guard(DynamicPropertyRegistry registry) {
         registry.add("guard.upstream.base-url", () -> PracticeServer.shared().baseUrl().toString());
         registry.add("guard.identity.registry-file", () -> registry().toString());
         registry.add("guard.identity.audience", () -> AUDIENCE);
+        registry.add("guard.review.staff-file", STAFF::toString);
+    }
+
+    @Test
+    void theCaldicottGuardian_signsIn_narrowsAndApprovesInTheBrowser_andTheRequesterGetsNoMore() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        assertThat(held.statusCode()).isEqualTo(202);
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+
+        WebDriver browser = Chromium.start(Path.of("target", "escalation-it-chromium"));
+        try {
+            browser.get("http://127.0.0.1:" + port + "/staff/reviews");
+            assertThat(browser.getCurrentUrl()).endsWith("/staff/login");
+            browser.findElement(By.id("id")).sendKeys("cg-anne");
+            browser.findElement(By.id("password")).sendKeys("wrong password here");
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("do not match");
+            browser.findElement(By.id("id")).sendKeys("cg-anne");
+            browser.findElement(By.id("password")).sendKeys(GUARDIAN_PASSWORD);
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+            assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Requests waiting");
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("Immigration Enforcement (test)");
+            browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Immigration Enforcement (test)");
+            WebElement dateOfBirth = browser.findElement(By.cssSelector("input[name=withhold][value$='DOB']"));
+            assertThat(dateOfBirth.isSelected()).isFalse();
+            dateOfBirth.click();
+            browser.findElement(By.id("note")).sendKeys("Identity confirmation only.");
+            browser.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Approved");
+        } finally {
+            browser.quit();
+        }
+
+        ReviewCase approved = cases.find(caseId).orElseThrow();
+        assertThat(approved.reviewerId()).isEqualTo("cg-anne");
+        assertThat(approved.approvedWithheld()).contains(new SecurityLabel(ACT_CODE, "DOB"))
+                .containsAll(approved.escalation().proposedWithheld());
+        HttpResponse<String> released = poll(poll, immigration());
+        assertThat(released.statusCode()).isEqualTo(200);
+        JsonNode patient = JSON.readTree(released.body()).at("/entry/0/resource");
+        assertThat(patient.has("birthDate")).isFalse();
+        assertThat(patient.has("address")).isFalse();
+        assertThat(patient.has("name")).isTrue();
+        assertThat(audit.forPatient("9000000009", 0, 10_000)).anyMatch(e -> e.entry().reviewCase().equals(caseId)
+                && e.entry().reviewer().equals("cg-anne") && e.entry().status() == 0);
+    }
+
+    @Test
+    void aDecisionPostedWithoutTheSessionsCsrfToken_isRefused() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()));
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        HttpResponse<String> signedIn = send(HttpRequest.newBuilder(uri("/staff/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("id=cg-anne&password="
+                        + java.net.URLEncoder.encode(GUARDIAN_PASSWORD, java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(signedIn.statusCode()).isEqualTo(303);
+        String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        assertThat(signedIn.headers().firstValue("Set-Cookie").orElseThrow()).contains("HttpOnly")
+                .contains("SameSite=Strict");
+
+        HttpResponse<String> forged = send(HttpRequest.newBuilder(uri("/staff/reviews/" + caseId + "/refuse"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.ofString("reason=forged&csrf=not-the-token")));
+
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("PENDING");
+        HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/staff/reviews/" + caseId)));
+        assertThat(anonymous.statusCode()).as("not signed in").isEqualTo(303);
+    }
+
+    private static Path staffFile() {
+        try {
+            Path file = Files.createTempDirectory(Path.of("target"), "escalation-staff").resolve("staff.yaml");
+            Files.writeString(file, """
+                    version: 1
+                    staff:
+                      - id: cg-anne
+                        name: Dr Anne Example
+                        roles: [caldicott-guardian]
+                        passwordHash: '%s'
+                    """.formatted(StaffAccounts.hash(GUARDIAN_PASSWORD.toCharArray(), new java.security.SecureRandom())));
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -1,0 +1,245 @@
+package org.disclosureguard.app;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.AuditOutcome;
+import org.disclosureguard.audit.TransactionalWrite;
+import org.disclosureguard.gateway.DisclosureRecorder;
+import org.disclosureguard.labels.SecurityLabel;
+import org.disclosureguard.review.ReviewCase;
+import org.disclosureguard.review.ReviewCases;
+import org.disclosureguard.review.ReviewException;
+import org.disclosureguard.review.ReviewPages;
+import org.disclosureguard.review.Reviewer;
+import org.disclosureguard.staff.StaffAccounts;
+import org.disclosureguard.staff.StaffMember;
+import org.disclosureguard.staff.StaffSessions;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The reviewer's web pages ({@code docs/escalation.md}, "What the reviewer sees"): sign in with a staff account,
+ * see the requests waiting for one's role, and approve (withholding at least what the policy proposes) or refuse
+ * each with a reason. Every decision is recorded in the audit chain in the same transaction as the case's change.
+ * Like every {@code /staff} page it is answered only on the practice's own listener ({@link StaffAccess}); forms
+ * carry the session's CSRF token and the session cookie is HttpOnly and SameSite=Strict.
+ */
+@RestController
+class StaffReviewController {
+
+    static final String COOKIE = "dg_staff";
+
+    private final ReviewCases cases;
+    private final StaffAccounts accounts;
+    private final StaffSessions sessions;
+    private final DisclosureRecorder recorder;
+    private final GuardProperties properties;
+
+    StaffReviewController(ReviewCases cases, StaffAccounts accounts, StaffSessions sessions,
+            DisclosureRecorder recorder, GuardProperties properties) {
+        this.cases = cases;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.recorder = recorder;
+        this.properties = properties;
+    }
+
+    @GetMapping("/staff/login")
+    ResponseEntity<String> signInPage(HttpServletRequest request) {
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
+        }
+        return page(200, ReviewPages.signIn(null));
+    }
+
+    @PostMapping(value = "/staff/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    ResponseEntity<String> signIn(HttpServletRequest request, @RequestParam(value = "id", required = false) String id,
+            @RequestParam(value = "password", required = false) String password) {
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
+        }
+        Optional<StaffMember> member = accounts.authenticate(id == null ? null : id.strip().toLowerCase(Locale.ROOT),
+                password == null ? null : password.toCharArray());
+        if (member.isEmpty()) {
+            return page(401, ReviewPages.signIn("That staff id and password do not match."));
+        }
+        StaffSessions.Session session = sessions.open(member.get());
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, ReviewPages.BASE_PATH)
+                .header(HttpHeaders.SET_COOKIE, COOKIE + "=" + session.token() + "; Path=/staff; HttpOnly; "
+                        + "SameSite=Strict" + (request.isSecure() ? "; Secure" : ""))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    @PostMapping("/staff/logout")
+    ResponseEntity<String> signOut(HttpServletRequest request) {
+        sessionOf(request).ifPresent(session -> sessions.close(session.token()));
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login")
+                .header(HttpHeaders.SET_COOKIE, COOKIE + "=; Path=/staff; Max-Age=0; HttpOnly; SameSite=Strict")
+                .build();
+    }
+
+    @GetMapping(ReviewPages.BASE_PATH)
+    ResponseEntity<String> pending(HttpServletRequest request, @RequestParam(value = "role", required = false) String role) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return signInFirst(request);
+        }
+        StaffMember member = session.get().member();
+        String chosen = role != null && member.roles().contains(role) ? role : member.roles().iterator().next();
+        return page(200, ReviewPages.pendingList(chosen, cases.pending(chosen), Instant.now()));
+    }
+
+    @GetMapping(ReviewPages.BASE_PATH + "/{id}")
+    ResponseEntity<String> casePage(HttpServletRequest request, @PathVariable("id") String id) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return signInFirst(request);
+        }
+        Optional<ReviewCase> found = cases.find(id).filter(c -> session.get().member().roles().contains(c.reviewerRole()));
+        if (found.isEmpty()) {
+            return page(404, ReviewPages.message("No such request", "There is no request with this id waiting for "
+                    + "your role.", ReviewPages.BASE_PATH, "Back to the list"));
+        }
+        return page(200, ReviewPages.casePage(found.get(), session.get().csrf(), Instant.now()));
+    }
+
+    @PostMapping(value = ReviewPages.BASE_PATH + "/{id}/approve", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    ResponseEntity<String> approve(HttpServletRequest request, @PathVariable("id") String id,
+            @RequestParam(value = ReviewPages.CSRF_PARAMETER, required = false) String csrf,
+            @RequestParam(value = ReviewPages.WITHHOLD_PARAMETER, required = false) List<String> withhold,
+            @RequestParam(value = ReviewPages.NOTE_PARAMETER, required = false) String note) {
+        return decide(request, id, csrf, (session, found) -> {
+            Set<SecurityLabel> withheld = ReviewPages.withheldFromForm(withhold);
+            Reviewer reviewer = new Reviewer(session.member().id(), session.member().roles());
+            return new Decided(withheld.isEmpty() ? AuditOutcome.PERMIT : AuditOutcome.REDACT, "",
+                    (connection, seq) -> cases.using(connection).approve(id, reviewer, withheld, note),
+                    "Approved", "The request is approved; the requester will receive what you released when it "
+                            + "next asks.");
+        });
+    }
+
+    @PostMapping(value = ReviewPages.BASE_PATH + "/{id}/refuse", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    ResponseEntity<String> refuse(HttpServletRequest request, @PathVariable("id") String id,
+            @RequestParam(value = ReviewPages.CSRF_PARAMETER, required = false) String csrf,
+            @RequestParam(value = ReviewPages.REASON_PARAMETER, required = false) String reason) {
+        return decide(request, id, csrf, (session, found) -> {
+            Reviewer reviewer = new Reviewer(session.member().id(), session.member().roles());
+            return new Decided(AuditOutcome.DENY, "DG-5101",
+                    (connection, seq) -> cases.using(connection).refuse(id, reviewer, reason),
+                    "Refused", "The request is refused; the requester will be told your reason when it next asks.");
+        });
+    }
+
+    /** A reviewer's decision: how it is recorded, and the change to the case that commits with the record. */
+    private record Decided(AuditOutcome outcome, String code, TransactionalWrite change, String title, String text) {}
+
+    private interface Decision {
+        Decided decide(StaffSessions.Session session, ReviewCase found);
+    }
+
+    private ResponseEntity<String> decide(HttpServletRequest request, String id, String csrf, Decision decision) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return signInFirst(request);
+        }
+        if (!session.get().csrfMatches(csrf)) {
+            return page(403, ReviewPages.message("Not accepted", "This form is out of date or did not come from "
+                    + "the guard's own page. Open the request again and decide there.", ReviewPages.BASE_PATH,
+                    "Back to the list"));
+        }
+        Optional<ReviewCase> found = cases.find(id)
+                .filter(c -> session.get().member().roles().contains(c.reviewerRole()));
+        if (found.isEmpty()) {
+            return page(404, ReviewPages.message("No such request", "There is no request with this id waiting for "
+                    + "your role.", ReviewPages.BASE_PATH, "Back to the list"));
+        }
+        Decided decided;
+        try {
+            decided = decision.decide(session.get(), found.get());
+            recorder.record(entry(found.get(), decided, session.get().member().id()), List.of(),
+                    List.of(decided.change()));
+        } catch (ReviewException | IllegalArgumentException e) {
+            return page(409, ReviewPages.message("Not recorded", e.getMessage(), ReviewPages.casePath(id),
+                    "Back to the request"));
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof ReviewException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof ReviewException review) {
+                return page(409, ReviewPages.message("Not recorded", review.getMessage(), ReviewPages.casePath(id),
+                        "Back to the request"));
+            }
+            return page(503, ReviewPages.message("Not recorded", "Your decision could not be recorded in the audit "
+                    + "trail, so it was not made. Try again shortly.", ReviewPages.casePath(id), "Back to the request"));
+        }
+        return page(200, ReviewPages.message(decided.title(), decided.text(), ReviewPages.BASE_PATH,
+                "Back to the list"));
+    }
+
+    /** The audit entry of a reviewer's decision: the held request's requester fields, the case and the reviewer. */
+    private AuditEntry entry(ReviewCase found, Decided decided, String reviewer) {
+        var context = found.context();
+        String interaction = switch (context.interaction()) {
+            case READ -> "read";
+            case SEARCH -> "search-type";
+            case PAGE -> "page";
+        };
+        String target = found.request().resourceId().isEmpty() ? context.resourceType()
+                : context.resourceType() + "/" + found.request().resourceId();
+        List<String> patients = new ArrayList<>();
+        if (!found.request().patientId().isEmpty()) {
+            patients.add(found.request().patientId());
+        }
+        return new AuditEntry(UUID.randomUUID().toString(), Clock.systemUTC().instant(),
+                AuditConfiguration.instanceName(properties), context.requester().id(),
+                context.requester().organisation(), context.requester().requesterClass(),
+                context.requester().internal(), "", context.purposeOfUse(), context.legalBasis(),
+                context.caseReference(), context.requestingOfficer(), interaction, context.resourceType(), target,
+                decided.outcome(), found.escalation().ruleId(), found.escalation().policyVersion(), decided.code(), 0,
+                patients, List.of(), List.of(), List.of(), "", found.id(), reviewer);
+    }
+
+    private Optional<StaffSessions.Session> sessionOf(HttpServletRequest request) {
+        if (!StaffAccess.fromThePractice(request) || request.getCookies() == null) {
+            return Optional.empty();
+        }
+        for (Cookie cookie : request.getCookies()) {
+            if (COOKIE.equals(cookie.getName())) {
+                return sessions.find(cookie.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static ResponseEntity<String> signInFirst(HttpServletRequest request) {
+        if (!StaffAccess.fromThePractice(request)) {
+            return StaffAccess.notFound();
+        }
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login").build();
+    }
+
+    private static ResponseEntity<String> page(int status, String html) {
+        return ResponseEntity.status(status).contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+                .header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                        + "frame-ancestors 'none'")
+                .header("X-Frame-Options", "DENY")
+                .body(html);
+    }
+}
