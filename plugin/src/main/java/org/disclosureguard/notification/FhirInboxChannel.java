@@ -25,7 +25,9 @@ import org.hl7.fhir.r4.model.Reference;
  * {@code payload.contentString}, and identifier {@value #IDENTIFIER_SYSTEM}|notice id. It is created with a
  * conditional create ({@code If-None-Exist: identifier=...}), so a retry after a lost answer does not create a
  * second one. 201 (created) and 200 (already there) are success; anything else, a timeout or a connection failure
- * is a {@link DeliveryException}.
+ * is a {@link DeliveryException}; a 429 or 503 carries the server's {@code Retry-After} (seconds or an HTTP-date) as
+ * {@link DeliveryException#retryAfter()}, which the relay honours. (A 410 from the practice's own server is an
+ * ordinary failure: the GP system's inbox is never disabled.)
  *
  * <p>Thread-safe.
  */
@@ -102,8 +104,17 @@ public final class FhirInboxChannel implements NotificationChannel {
         int status = response.statusCode();
         if (status != 200 && status != 201) {
             String text = response.body() == null ? "" : response.body();
-            throw new DeliveryException("fhir-inbox: " + communicationEndpoint + " answered HTTP " + status
-                    + (text.isEmpty() ? "" : ": " + text.substring(0, Math.min(500, text.length()))));
+            String message = "fhir-inbox: " + communicationEndpoint + " answered HTTP " + status
+                    + (text.isEmpty() ? "" : ": " + text.substring(0, Math.min(500, text.length())));
+            if (RetryAfter.applies(status)) {
+                var wait = RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null),
+                        clock.instant());
+                if (wait.isPresent()) {
+                    throw new DeliveryException(message + " (Retry-After " + wait.get().toSeconds() + " s)",
+                            wait.get());
+                }
+            }
+            throw new DeliveryException(message);
         }
     }
 

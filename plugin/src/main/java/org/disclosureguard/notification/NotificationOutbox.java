@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.disclosureguard.audit.AuditEntry;
@@ -30,6 +32,7 @@ import org.disclosureguard.audit.TransactionalWrite;
  *
  * <p><b>Reading.</b> {@link #health} counts pending and failed rows and the age of the oldest pending one;
  * {@link #rows} lists a notice's rows (for operations and tests); {@link #requeueFailed} puts dead letters back;
+ * {@link #disabledChannels} and {@link #requeueDisabled} show and re-enable channels whose receiver said it is gone;
  * {@link #unnotifiedDisclosures} finds disclosures in the audit chain that have no outbox rows at all.
  *
  * <p>Thread-safe: holds no mutable state besides the data source.
@@ -42,6 +45,11 @@ public final class NotificationOutbox {
     public static final String DELIVERED = "delivered";
     /** Status of a dead letter: every attempt failed. */
     public static final String FAILED = "failed";
+    /**
+     * Status of a row held back because its channel's receiver answered that it is gone (410): not attempted until
+     * an operator calls {@link #requeueDisabled}.
+     */
+    public static final String DISABLED = "disabled";
 
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
@@ -129,21 +137,24 @@ public final class NotificationOutbox {
         long now = clock.millis();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT status, COUNT(*), MIN(created_ms) "
-                     + "FROM notification_outbox WHERE status IN ('" + PENDING + "', '" + FAILED + "') "
-                     + "GROUP BY status");
+                     + "FROM notification_outbox WHERE status IN ('" + PENDING + "', '" + FAILED + "', '" + DISABLED
+                     + "') GROUP BY status");
              ResultSet rs = s.executeQuery()) {
             long pending = 0;
             long failed = 0;
+            long disabled = 0;
             Optional<Duration> oldest = Optional.empty();
             while (rs.next()) {
                 if (PENDING.equals(rs.getString(1))) {
                     pending = rs.getLong(2);
                     oldest = Optional.of(Duration.ofMillis(Math.max(0, now - rs.getLong(3))));
-                } else {
+                } else if (FAILED.equals(rs.getString(1))) {
                     failed = rs.getLong(2);
+                } else {
+                    disabled = rs.getLong(2);
                 }
             }
-            return new OutboxHealth(pending, failed, oldest);
+            return new OutboxHealth(pending, failed, disabled, oldest);
         } catch (SQLException e) {
             throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
         }
@@ -177,6 +188,61 @@ public final class NotificationOutbox {
             s.setLong(1, clock.millis());
             s.setString(2, channel);
             return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be updated: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The channels disabled because their receiver answered that it is gone (410), with the reason, in every
+     * instance (the state is in the database).
+     *
+     * @return channel name to reason
+     * @throws IllegalStateException when the database cannot be read
+     */
+    public Map<String, String> disabledChannels() {
+        try (Connection c = dataSource.getConnection()) {
+            Map<String, String> disabled = new TreeMap<>();
+            ChannelStates.read(c).forEach((channel, state) -> {
+                if (state.disabled()) {
+                    disabled.put(channel, state.reason() == null ? "" : state.reason());
+                }
+            });
+            return disabled;
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Re-enables a channel whose receiver answered 410 Gone (after it is fixed or replaced) and puts its
+     * {@code disabled} rows back to pending with a fresh count of attempts, due now, in one transaction; any
+     * {@code Retry-After} pause of the channel is lifted too. Every instance sees it at its next poll.
+     *
+     * @return how many rows were requeued
+     * @throws IllegalStateException when the database cannot be updated (nothing changed)
+     */
+    public int requeueDisabled(String channel) {
+        Objects.requireNonNull(channel, "channel");
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '" + PENDING
+                    + "', attempts = 0, next_attempt_ms = ?, claimed_until_ms = 0, claim_token = NULL "
+                    + "WHERE status = '" + DISABLED + "' AND channel = ?")) {
+                long now = clock.millis();
+                ChannelStates.enable(c, channel, now, "operator");
+                s.setLong(1, now);
+                s.setString(2, channel);
+                int requeued = s.executeUpdate();
+                c.commit();
+                return requeued;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("DG-6010: the notification outbox cannot be updated: " + e.getMessage(), e);
         }

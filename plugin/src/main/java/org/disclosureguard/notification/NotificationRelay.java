@@ -42,6 +42,22 @@ import org.slf4j.LoggerFactory;
  * status {@code failed} (a dead letter), logged once at ERROR. Each result is written only while the claim token
  * still matches, so a relay whose claim lapsed does not overwrite the newer claimant's record.
  *
+ * <p><b>Receivers that ask for a pause.</b> A failure that carries the receiver's {@code Retry-After}
+ * ({@link DeliveryException#retryAfter()}, from a 429 or 503) counts as an attempt like any other, and the row is due
+ * again no earlier than that wait, capped at the policy's {@code maxDelay} (the later of the back-off and the capped
+ * wait). The whole channel is paused as long: its {@code not_before_ms} in {@code notification_channel_state} is
+ * set, and no instance claims any of its rows before then.
+ *
+ * <p><b>Receivers that are gone.</b> A {@link ReceiverGoneException} (410 Gone from a webhook receiver) disables the
+ * channel in {@code notification_channel_state}: in one transaction the row's attempt is counted and every pending
+ * row of the channel becomes {@code disabled} with the reason in {@code last_error}; one ERROR ({@code DG-6022}) is
+ * logged by the instance that disabled it. While it is disabled, rows written for it later are moved to
+ * {@code disabled} when a relay next claims, and none is attempted, until an operator calls
+ * {@link NotificationOutbox#requeueDisabled}. The other channels' rows of the same notices go on as before.
+ *
+ * <p><b>Metrics.</b> After each result is recorded the relay tells its {@link NotificationMetrics}; an exception
+ * from it is logged and ignored.
+ *
  * <p><b>Time.</b> Every time is read from the injected {@link Clock}; {@link #runOnce()} does one batch and returns,
  * so tests step time instead of sleeping. {@link #start} polls on a single daemon thread.
  *
@@ -60,6 +76,7 @@ public final class NotificationRelay implements AutoCloseable {
     private final int batchSize;
     private final Duration lease;
     private final String instance;
+    private final NotificationMetrics metrics;
     private ScheduledExecutorService poller;
 
     /**
@@ -74,6 +91,18 @@ public final class NotificationRelay implements AutoCloseable {
      */
     public NotificationRelay(DataSource dataSource, List<NotificationChannel> channels, RetryPolicy retry, Clock clock,
                              RandomGenerator random, int batchSize, Duration lease, String instance) {
+        this(dataSource, channels, retry, clock, random, batchSize, lease, instance, NotificationMetrics.NONE);
+    }
+
+    /**
+     * A relay that reports what it does to {@code metrics}; the other parameters as in the constructor above.
+     *
+     * @param metrics told of every delivery, retry, dead letter and disabled channel
+     */
+    public NotificationRelay(DataSource dataSource, List<NotificationChannel> channels, RetryPolicy retry, Clock clock,
+                             RandomGenerator random, int batchSize, Duration lease, String instance,
+                             NotificationMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -120,6 +149,7 @@ public final class NotificationRelay implements AutoCloseable {
         int retrying = 0;
         int deadLettered = 0;
         int released = 0;
+        int disabled = 0;
         for (Claimed row : claimed) {
             if (failing.contains(row.channel) || clock.millis() >= startBy) {
                 // Its channel just failed in this batch, or too little of the lease is left to start a delivery:
@@ -130,11 +160,15 @@ public final class NotificationRelay implements AutoCloseable {
                 continue;
             }
             String error;
+            Duration retryAfter = null;
+            boolean gone = false;
             try {
                 channels.get(row.channel).deliver(NoticeJson.read(row.noticeJson));
                 error = null;
             } catch (DeliveryException e) {
                 error = e.getMessage();
+                retryAfter = e.retryAfter().orElse(null);
+                gone = e instanceof ReceiverGoneException;
             } catch (RuntimeException e) {
                 error = row.channel + ": " + e.getClass().getSimpleName() + ": " + e.getMessage();
             }
@@ -145,19 +179,29 @@ public final class NotificationRelay implements AutoCloseable {
                 if (error == null) {
                     if (markDelivered(row, token)) {
                         delivered++;
+                        tell(() -> metrics.delivered(row.channel));
                     }
-                } else if (row.attempts + 1 >= retry.maxAttempts()) {
-                    if (markFailed(row, token, error)) {
-                        deadLettered++;
-                        LOG.error("DG-6020: notice {} (audit entry {}) could not be delivered on channel {} after {} "
-                                + "attempts and is now a dead letter; last error: {}", row.noticeId, row.auditSeq,
-                                row.channel, row.attempts + 1, error);
-                    }
+                } else if (gone) {
+                    disabled += disable(row, token, error);
                 } else {
-                    if (markRetry(row, token, error)) {
+                    if (retryAfter != null) {
+                        pause(row.channel, clock.millis() + capped(retryAfter).toMillis());
+                    }
+                    if (row.attempts + 1 >= retry.maxAttempts()) {
+                        if (markFailed(row, token, error)) {
+                            deadLettered++;
+                            tell(() -> metrics.failed(row.channel));
+                            LOG.error("DG-6020: notice {} (audit entry {}) could not be delivered on channel {} after "
+                                    + "{} attempts and is now a dead letter; last error: {}", row.noticeId,
+                                    row.auditSeq, row.channel, row.attempts + 1, error);
+                        }
+                    } else if (markRetry(row, token, error, retryAfter)) {
                         retrying++;
-                        LOG.warn("DG-6021: notice {} on channel {} failed (attempt {} of {}); will retry: {}",
-                                row.noticeId, row.channel, row.attempts + 1, retry.maxAttempts(), error);
+                        tell(() -> metrics.retried(row.channel));
+                        LOG.warn("DG-6021: notice {} on channel {} failed (attempt {} of {}); will retry{}: {}",
+                                row.noticeId, row.channel, row.attempts + 1, retry.maxAttempts(),
+                                retryAfter == null ? "" : " not before " + capped(retryAfter).toSeconds()
+                                        + " s (the receiver's Retry-After)", error);
                     }
                 }
             } catch (SQLException e) {
@@ -166,7 +210,7 @@ public final class NotificationRelay implements AutoCloseable {
                         row.channel, e.getMessage());
             }
         }
-        return new BatchResult(claimed.size(), delivered, retrying, deadLettered, released);
+        return new BatchResult(claimed.size(), delivered, retrying, deadLettered, released, disabled);
     }
 
     /**
@@ -181,7 +225,7 @@ public final class NotificationRelay implements AutoCloseable {
             BatchResult result = runOnce();
             total += result.claimed();
             if (result.claimed() == 0 || result.released() > 0 || result.retrying() > 0
-                    || result.deadLettered() > 0) {
+                    || result.deadLettered() > 0 || result.disabled() > 0) {
                 break;
             }
         }
@@ -233,6 +277,7 @@ public final class NotificationRelay implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 List<Claimed> claimed = new ArrayList<>();
+                Map<String, ChannelStates.State> states = ChannelStates.read(c);
                 try (PreparedStatement select = c.prepareStatement("SELECT notice_id, channel, audit_seq, attempts, "
                         + "notice FROM notification_outbox WHERE " + due + " AND channel = ? "
                         + "ORDER BY next_attempt_ms, audit_seq LIMIT ? FOR UPDATE SKIP LOCKED");
@@ -241,6 +286,15 @@ public final class NotificationRelay implements AutoCloseable {
                              + due)) {
                     // Each channel gets its own share of the batch, so a backlog on one never crowds out another.
                     for (String channel : channels.keySet()) {
+                        ChannelStates.State state = states.get(channel);
+                        if (state != null && state.disabled()) {
+                            // Rows written since the channel was disabled join its disabled rows, untried.
+                            holdDisabled(c, channel, state.reason(), now);
+                            continue;
+                        }
+                        if (state != null && state.notBeforeMs() > now) {
+                            continue; // The receiver asked for a pause (Retry-After).
+                        }
                         List<Claimed> candidates = new ArrayList<>();
                         select.setLong(1, now);
                         select.setLong(2, now);
@@ -284,6 +338,96 @@ public final class NotificationRelay implements AutoCloseable {
         }
     }
 
+    private static void holdDisabled(Connection c, String channel, String reason, long now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '"
+                + NotificationOutbox.DISABLED + "', last_error = ? WHERE channel = ? AND status = '"
+                + NotificationOutbox.PENDING + "' AND claimed_until_ms <= ?")) {
+            s.setString(1, truncate("channel disabled: " + reason));
+            s.setString(2, channel);
+            s.setLong(3, now);
+            s.executeUpdate();
+        }
+    }
+
+    /** Tells the metrics; a metrics fault is logged and never stops a delivery or its record. */
+    private static void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Notification metrics failed: {}", e.toString());
+        }
+    }
+
+    /** The receiver's wait, no longer than the policy's cap on the back-off. */
+    private Duration capped(Duration retryAfter) {
+        return retryAfter.compareTo(retry.maxDelay()) > 0 ? retry.maxDelay() : retryAfter;
+    }
+
+    private void pause(String channel, long untilMs) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            ChannelStates.pause(c, channel, untilMs, clock.millis(), instance);
+        }
+    }
+
+    /**
+     * Disables the row's channel after its receiver said it is gone: counts the row's attempt, moves every pending
+     * row of the channel (claimed by this batch or not) to {@code disabled}, and logs once if this call disabled it.
+     *
+     * @return the rows moved to {@code disabled}
+     */
+    private int disable(Claimed row, String token, String error) throws SQLException {
+        long now = clock.millis();
+        String reason = truncate(error);
+        try (Connection c = dataSource.getConnection()) {
+            ChannelStates.ensure(c, row.channel, now);
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                boolean first = ChannelStates.disable(c, row.channel, reason, now, instance);
+                try (PreparedStatement attempt = c.prepareStatement("UPDATE notification_outbox SET attempts = ?, "
+                        + "last_attempt_ms = ? WHERE notice_id = ? AND channel = ? AND claim_token = ? AND status = '"
+                        + NotificationOutbox.PENDING + "'")) {
+                    attempt.setInt(1, row.attempts + 1);
+                    attempt.setLong(2, now);
+                    attempt.setString(3, row.noticeId);
+                    attempt.setString(4, row.channel);
+                    attempt.setString(5, token);
+                    attempt.executeUpdate();
+                }
+                int moved;
+                try (PreparedStatement all = c.prepareStatement("UPDATE notification_outbox SET status = '"
+                        + NotificationOutbox.DISABLED + "', last_error = ?, claimed_until_ms = 0, claim_token = NULL "
+                        + "WHERE channel = ? AND status = '" + NotificationOutbox.PENDING + "'")) {
+                    all.setString(1, reason);
+                    all.setString(2, row.channel);
+                    moved = all.executeUpdate();
+                }
+                c.commit();
+                if (first) {
+                    tell(() -> metrics.disabled(row.channel));
+                    LOG.error("DG-6022: the receiver of channel {} answered that it is gone; the channel is disabled "
+                            + "and {} pending notices are held as 'disabled' until an operator re-enables it "
+                            + "(NotificationOutbox.requeueDisabled(\"{}\")); reason: {}", row.channel, moved,
+                            row.channel, reason);
+                }
+                return moved;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(autoCommit);
+                } catch (SQLException ignored) {
+                    // The connection is broken; closing it is all that is left.
+                }
+            }
+        }
+    }
+
     private boolean release(Claimed row, String token) {
         try {
             return update("UPDATE notification_outbox SET claimed_until_ms = 0, claim_token = NULL WHERE notice_id = ? "
@@ -302,9 +446,13 @@ public final class NotificationRelay implements AutoCloseable {
                 + "'", row.attempts + 1, now, now, row.noticeId, row.channel, token);
     }
 
-    private boolean markRetry(Claimed row, String token, String error) throws SQLException {
+    private boolean markRetry(Claimed row, String token, String error, Duration retryAfter) throws SQLException {
         long now = clock.millis();
-        long next = now + retry.delayAfter(row.attempts + 1, random).toMillis();
+        Duration wait = retry.delayAfter(row.attempts + 1, random);
+        if (retryAfter != null && capped(retryAfter).compareTo(wait) > 0) {
+            wait = capped(retryAfter);
+        }
+        long next = now + wait.toMillis();
         return update("UPDATE notification_outbox SET attempts = ?, next_attempt_ms = ?, last_attempt_ms = ?, "
                 + "last_error = ?, claimed_until_ms = 0 WHERE notice_id = ? AND channel = ? AND claim_token = ? "
                 + "AND status = '" + NotificationOutbox.PENDING + "'", row.attempts + 1, next, now, truncate(error),
@@ -344,7 +492,9 @@ public final class NotificationRelay implements AutoCloseable {
      * @param retrying rows that failed and are due again later
      * @param deadLettered rows that failed for the last time
      * @param released rows handed back untried (their channel failed earlier in the batch, or the lease ran short)
+     * @param disabled rows moved to {@code disabled} because their channel's receiver answered that it is gone
      */
-    public record BatchResult(int claimed, int delivered, int retrying, int deadLettered, int released) {
+    public record BatchResult(int claimed, int delivered, int retrying, int deadLettered, int released,
+                              int disabled) {
     }
 }

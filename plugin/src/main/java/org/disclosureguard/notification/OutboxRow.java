@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param noticeId the notice
  * @param channel the channel name
  * @param auditSeq the audit entry of the disclosure
- * @param status {@code pending}, {@code delivered} or {@code failed}
+ * @param status {@code pending}, {@code delivered}, {@code failed} or {@code disabled}
  * @param attempts delivery attempts so far
  * @param nextAttempt when the row is next due (for a pending row)
  * @param lastError the last failure's message, or {@code null}

@@ -9,8 +9,10 @@
  * channel in the audit entry's own transaction (a transactional outbox); {@link
  * org.disclosureguard.notification.NotificationRelay} claims due rows, hands each to its
  * {@link org.disclosureguard.notification.NotificationChannel} (FHIR inbox, Standard Webhooks webhook, e-mail) and
- * retries with back-off until delivered or dead-lettered. Delivery is at least once; the notice id is the
- * idempotency key. See {@code docs/notifications.md}.
+ * retries with back-off until delivered or dead-lettered, honouring a receiver's {@code Retry-After} and disabling a
+ * webhook whose receiver answers {@code 410 Gone} (state shared by instances in {@code notification_channel_state});
+ * it reports what it did to a {@link org.disclosureguard.notification.NotificationMetrics}. Delivery is at least
+ * once; the notice id is the idempotency key. See {@code docs/notifications.md}.
  *
  * <p>Core package: depends on {@code audit}, {@code fhir-profiles}, the JDK (HttpClient, JDBC), Jackson, HAPI FHIR's
  * R4 model, Bouncy Castle (Ed25519), Jakarta Mail and SLF4J. It must not depend on Spring, the servlet API or any

@@ -433,6 +433,209 @@ abstract class NotificationRelayContract {
                 rows.size(), failed.size(), inbox.attempts.get(), webhook.attempts.get());
     }
 
+
+    private OutboxRow row(long seq, String channel) {
+        return outbox.rows(seq).stream().filter(r -> r.channel().equals(channel)).findFirst().orElseThrow();
+    }
+
+    private static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captureRelayLog() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                NotificationRelay.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        return events;
+    }
+
+    private static void release(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(NotificationRelay.class))
+                .detachAppender(events);
+    }
+
+    @Test
+    void retryAfter_longerThanTheBackOff_isTheEarliestNextAttemptAndCountsAsAnAttempt() {
+        long seq = disclose("req-ra1", "pat-1");
+        webhook.down = true;
+        webhook.retryAfter = Duration.ofSeconds(90); // back-off after one failure: 5 to 10 s
+        NotificationRelay relay = relay("g1", inbox, webhook);
+
+        NotificationRelay.BatchResult first = relay.runOnce();
+
+        assertThat(first.retrying()).isEqualTo(1);
+        OutboxRow row = row(seq, "webhook");
+        assertThat(row.attempts()).isEqualTo(1);
+        assertThat(row.nextAttempt()).isEqualTo(clock.instant().plusSeconds(90));
+        webhook.down = false;
+        clock.advance(Duration.ofSeconds(89));
+        assertThat(relay.runOnce().claimed()).as("not before the receiver's Retry-After").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(relay.runOnce().delivered()).isEqualTo(1);
+        assertThat(row(seq, "webhook").attempts()).isEqualTo(2);
+        assertThat(webhook.attempts.get()).isEqualTo(2);
+    }
+
+    @Test
+    void retryAfter_shorterThanTheBackOff_leavesTheBackOff() {
+        long seq = disclose("req-ra2", "pat-1");
+        webhook.down = true;
+        webhook.retryAfter = Duration.ofSeconds(1);
+        relay("g1", webhook).runOnce();
+
+        long wait = Duration.between(clock.instant(), row(seq, "webhook").nextAttempt()).toMillis();
+        assertThat(wait).as("the back-off after one failure").isBetween(5_000L, 10_000L);
+    }
+
+    @Test
+    void retryAfter_beyondThePolicysCap_isCappedAtMaxDelay() {
+        long seq = disclose("req-ra3", "pat-1");
+        webhook.down = true;
+        webhook.retryAfter = Duration.ofDays(2);
+        NotificationRelay relay = relay("g1", webhook);
+        relay.runOnce();
+
+        assertThat(row(seq, "webhook").nextAttempt()).isEqualTo(clock.instant().plus(RETRY.maxDelay()));
+        webhook.down = false;
+        clock.advance(RETRY.maxDelay());
+        assertThat(relay.runOnce().delivered()).isEqualTo(1);
+    }
+
+    @Test
+    void retryAfter_pausesTheWholeChannelForEveryInstance_notTheOtherChannels() {
+        long first = disclose("req-ra4", "pat-1");
+        webhook.down = true;
+        webhook.retryAfter = Duration.ofSeconds(120);
+        relay("g1", inbox, webhook).runOnce();
+        webhook.down = false;
+        long second = disclose("req-ra5", "pat-2"); // due now, but its receiver asked for a pause
+
+        ScriptedChannel otherWebhook = new ScriptedChannel("webhook");
+        NotificationRelay otherInstance = relay("g2", inbox, otherWebhook);
+        clock.advance(Duration.ofSeconds(60));
+        otherInstance.drain(10);
+        assertThat(otherWebhook.attempts.get()).as("paused across instances").isZero();
+        assertThat(inbox.accepted).hasSize(2);
+        assertThat(row(second, "webhook").attempts()).isZero();
+
+        clock.advance(Duration.ofSeconds(60));
+        otherInstance.drain(10);
+        assertThat(otherWebhook.accepted).containsExactlyInAnyOrder(row(first, "webhook").noticeId(),
+                row(second, "webhook").noticeId());
+    }
+
+    @Test
+    void retryAfter_onTheLastAttempt_stillDeadLetters() {
+        long seq = disclose("req-ra6", "pat-1");
+        webhook.down = true;
+        webhook.retryAfter = Duration.ofSeconds(30);
+        NotificationRelay relay = relay("g1", webhook);
+        for (int i = 0; i < RETRY.maxAttempts(); i++) {
+            relay.runOnce();
+            clock.advance(RETRY.maxDelay());
+        }
+        assertThat(row(seq, "webhook").status()).isEqualTo("failed");
+        assertThat(webhook.attempts.get()).isEqualTo(RETRY.maxAttempts());
+    }
+
+    @Test
+    void receiverGone_disablesItsChannelOnly_untilAnOperatorRequeues() {
+        List<Long> seqs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            seqs.add(disclose("req-gone" + i, "pat-" + i));
+        }
+        webhook.gone = true;
+        RecordingMetrics metrics = new RecordingMetrics();
+        NotificationRelay relay = new NotificationRelay(db, List.of(inbox, webhook), RETRY, clock, new Random(7), 50,
+                LEASE, "g1", metrics);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = captureRelayLog();
+        NotificationRelay.BatchResult first;
+        try {
+            first = relay.runOnce();
+            clock.advance(Duration.ofHours(1));
+            relay.drain(10);
+        } finally {
+            release(events);
+        }
+
+        assertThat(first.disabled()).isEqualTo(3);
+        assertThat(webhook.attempts.get()).as("one 410, then nothing").isEqualTo(1);
+        assertThat(inbox.accepted).hasSize(3);
+        assertThat(events.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                .singleElement().extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).asString()
+                .startsWith("DG-6022").contains("webhook", "requeueDisabled", "receiver gone");
+        for (long seq : seqs) {
+            OutboxRow row = row(seq, "webhook");
+            assertThat(row.status()).isEqualTo("disabled");
+            assertThat(row.lastError()).contains("receiver gone");
+            assertThat(row(seq, "fhir-inbox").status()).isEqualTo("delivered");
+        }
+        assertThat(outbox.rows(seqs.get(0))).extracting(OutboxRow::attempts).containsExactlyInAnyOrder(1, 1);
+        assertThat(outbox.disabledChannels()).containsOnlyKeys("webhook");
+        assertThat(outbox.health().disabled()).isEqualTo(3);
+        assertThat(outbox.health().pending()).isZero();
+        assertThat(metrics.count("disabled:webhook")).isEqualTo(1);
+        assertThat(metrics.count("delivered:fhir-inbox")).isEqualTo(3);
+
+        // A later disclosure: its webhook row is held too, by a fresh instance (the state is in the database).
+        webhook.gone = false;
+        long later = disclose("req-gone-later", "pat-9");
+        ScriptedChannel restartedWebhook = new ScriptedChannel("webhook");
+        NotificationRelay restarted = relay("g1-restarted", inbox, restartedWebhook);
+        restarted.drain(10);
+        assertThat(restartedWebhook.attempts.get()).isZero();
+        assertThat(row(later, "webhook").status()).isEqualTo("disabled");
+        assertThat(row(later, "fhir-inbox").status()).isEqualTo("delivered");
+
+        assertThat(outbox.requeueDisabled("webhook")).isEqualTo(4);
+        assertThat(outbox.disabledChannels()).isEmpty();
+        restarted.drain(10);
+        assertThat(restartedWebhook.accepted).hasSize(4).doesNotHaveDuplicates();
+        assertThat(outbox.health().disabled()).isZero();
+        assertThat(outbox.health().pending()).isZero();
+    }
+
+    @Test
+    void metrics_countEachRecordedResult() {
+        long seq = disclose("req-m1", "pat-1");
+        RecordingMetrics metrics = new RecordingMetrics();
+        inbox.down = true;
+        NotificationRelay relay = new NotificationRelay(db, List.of(inbox, webhook),
+                new RetryPolicy(2, Duration.ofSeconds(10), Duration.ofMinutes(1)), clock, new Random(1), 50, LEASE,
+                "g1", metrics);
+
+        relay.runOnce();
+        clock.advance(Duration.ofMinutes(1));
+        relay.runOnce();
+
+        assertThat(metrics.events).containsExactlyInAnyOrder("retried:fhir-inbox", "delivered:webhook",
+                "failed:fhir-inbox");
+        assertThat(row(seq, "fhir-inbox").status()).isEqualTo("failed");
+    }
+
+    @Test
+    void metricsThatThrow_doNotStopDeliveryOrItsRecord() {
+        long seq = disclose("req-m2", "pat-1");
+        NotificationMetrics broken = new NotificationMetrics() {
+            @Override
+            public void delivered(String channel) {
+                throw new IllegalStateException("registry closed");
+            }
+        };
+        NotificationRelay relay = new NotificationRelay(db, List.of(inbox, webhook), RETRY, clock, new Random(1), 50,
+                LEASE, "g1", broken);
+
+        assertThat(relay.runOnce().delivered()).isEqualTo(2);
+        assertThat(outbox.rows(seq)).extracting(OutboxRow::status).containsOnly("delivered");
+    }
+
+    @Test
+    void requeueDisabled_ofAChannelThatWasNeverDisabled_changesNothing() {
+        disclose("req-q1", "pat-1");
+        assertThat(outbox.requeueDisabled("webhook")).isZero();
+        assertThat(outbox.health().pending()).isEqualTo(2);
+        assertThat(outbox.disabledChannels()).isEmpty();
+    }
+
     private NotificationRelay simulated(long seed, String instance) {
         return new NotificationRelay(db, List.of(inbox, webhook), RETRY, clock, new Random(seed), 3, LEASE, instance);
     }

@@ -13,6 +13,10 @@ final class ScriptedChannel implements NotificationChannel {
 
     private final String name;
     volatile boolean down;
+    /** While {@link #down}: the receiver's Retry-After to fail with, or null for none. */
+    volatile java.time.Duration retryAfter;
+    /** While set, every attempt fails as a receiver that is gone (410). */
+    volatile boolean gone;
     volatile long delayMillis;
     final List<String> accepted = new CopyOnWriteArrayList<>();
     final AtomicInteger attempts = new AtomicInteger();
@@ -36,7 +40,13 @@ final class ScriptedChannel implements NotificationChannel {
                 Thread.currentThread().interrupt();
             }
         }
+        if (gone) {
+            throw new ReceiverGoneException(name + ": receiver gone");
+        }
         if (down) {
+            if (retryAfter != null) {
+                throw new DeliveryException(name + ": receiver busy", retryAfter);
+            }
             throw new DeliveryException(name + ": receiver down");
         }
         accepted.add(notice.noticeId());

@@ -226,6 +226,267 @@ class WebhookChannelTest {
                 Duration.ofSeconds(1), clock)).hasMessageContaining("DG-6011");
     }
 
+
+    @Test
+    void tooManyRequests_withRetryAfterSeconds_carriesTheWait() {
+        receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "120")));
+
+        assertThatThrownBy(() -> channel.deliver(Disclosures.notice("req-ra1")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e).isNotInstanceOf(ReceiverGoneException.class);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
+                    assertThat(e.getMessage()).contains("HTTP 429", "Retry-After 120 s");
+                });
+    }
+
+    @Test
+    void serviceUnavailable_withRetryAfterDate_carriesTheWaitUntilThen() {
+        java.time.ZonedDateTime then = Disclosures.T0.plusSeconds(300).atZone(java.time.ZoneOffset.UTC)
+                .withNano(0);
+        receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(503).withHeader("Retry-After",
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(then))));
+
+        assertThatThrownBy(() -> channel.deliver(Disclosures.notice("req-ra2")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryAfter())
+                        .contains(Duration.between(Disclosures.T0, then.toInstant())));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"429, ''", "429, soon", "503, ''", "500, 60", "502, 60"})
+    void retryAfter_missingUnreadableOrOnAnotherStatus_isNotCarried(int status, String header) {
+        var response = aResponse().withStatus(status);
+        if (!header.isEmpty()) {
+            response = response.withHeader("Retry-After", header);
+        }
+        receiver.stubFor(post("/hooks/dg").willReturn(response));
+
+        assertThatThrownBy(() -> channel.deliver(Disclosures.notice("req-ra3")))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.retryAfter()).isEmpty())
+                .hasMessageContaining("answered HTTP " + status);
+    }
+
+    @Test
+    void gone_isAReceiverGoneFailure() {
+        receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(410)));
+
+        assertThatThrownBy(() -> channel.deliver(Disclosures.notice("req-g1")))
+                .isInstanceOf(ReceiverGoneException.class).hasMessageContaining("HTTP 410 Gone");
+    }
+
+    @Test
+    void redirect_isNotFollowed() {
+        receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(307)
+                .withHeader("Location", "http://127.0.0.1:" + receiver.port() + "/elsewhere")));
+        receiver.stubFor(post("/elsewhere").willReturn(aResponse().withStatus(200)));
+
+        assertThatThrownBy(() -> channel.deliver(Disclosures.notice("req-r1")))
+                .isInstanceOf(DeliveryException.class).hasMessageContaining("answered HTTP 307");
+        receiver.verify(0, postRequestedFor(urlEqualTo("/elsewhere")));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HttpClient.Redirect.class, names = {"ALWAYS", "NORMAL"})
+    void clientThatFollowsRedirects_isRefused(HttpClient.Redirect redirect) {
+        HttpClient follows = HttpClient.newBuilder().followRedirects(redirect).build();
+
+        assertThatThrownBy(() -> new WebhookChannel(URI.create("https://hooks.example/dg"), SECRET, null, follows,
+                Duration.ofSeconds(1), clock, List.of("https://hooks.example/dg")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DG-6017");
+    }
+
+    @ParameterizedTest(name = "{0} under {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "https://hooks.example/dg, https://hooks.example/dg",
+        "https://hooks.example/dg/notices, https://hooks.example/dg",
+        "https://hooks.example/dg/notices?x=1, https://hooks.example/dg/",
+        "https://HOOKS.example:443/dg, https://hooks.example/dg",
+        "https://hooks.example/anything, https://hooks.example",
+        "http://127.0.0.1:8099/hook, http://127.0.0.1:8099/",
+    })
+    void allowList_acceptsAUrlUnderAPrefix(String url, String prefix) {
+        new WebhookChannel(URI.create(url), SECRET, null, HttpClient.newHttpClient(), Duration.ofSeconds(1), clock,
+                List.of("https://other.example/", prefix));
+    }
+
+    @ParameterizedTest(name = "{0} not under {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "https://hooks.example/dg-other, https://hooks.example/dg",
+        "https://hooks.example/d, https://hooks.example/dg",
+        "https://hooks.example/dg/../admin, https://hooks.example/dg",
+        "https://hooks.example:8443/dg, https://hooks.example/dg",
+        "http://127.0.0.1/dg, https://127.0.0.1/dg",
+        "https://hooks.example.evil.test/dg, https://hooks.example/dg",
+        "https://evil.test/dg, https://hooks.example/dg",
+        "https://user@hooks.example/dg, https://hooks.example/dg",
+        "http://127.0.0.1:8100/hook, http://127.0.0.1:8099/",
+    })
+    void allowList_refusesAUrlNotUnderAnyPrefix(String url, String prefix) {
+        assertThatThrownBy(() -> new WebhookChannel(URI.create(url), SECRET, null, HttpClient.newHttpClient(),
+                Duration.ofSeconds(1), clock, List.of(prefix)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DG-6015")
+                .hasMessageContaining("guard.notification.webhook.allowed-urls")
+                .hasMessageNotContaining("MfKQ9r8");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hooks.example/dg", "ftp://hooks.example/", "https://hooks.example/dg?token=1",
+        "https://u:p@hooks.example/", "https://hooks.example/#x", "mailto:a@b.example", "https://hooks example/"})
+    void allowList_refusesAMalformedEntry(String entry) {
+        assertThatThrownBy(() -> new WebhookChannel(URI.create("https://hooks.example/dg"), SECRET, null,
+                HttpClient.newHttpClient(), Duration.ofSeconds(1), clock, List.of(entry)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DG-6016");
+    }
+
+    @Test
+    void allowList_empty_isRefused() {
+        assertThatThrownBy(() -> new WebhookChannel(URI.create("https://hooks.example/dg"), SECRET, null,
+                HttpClient.newHttpClient(), Duration.ofSeconds(1), clock, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DG-6016")
+                .hasMessageContaining("empty");
+    }
+
+    /** The relay over H2 with a WireMock receiver: what it does with each answer. */
+    @org.junit.jupiter.api.Nested
+    class ThroughTheRelay {
+
+        private H2NotificationRelayTest db;
+        private javax.sql.DataSource dataSource;
+        private NotificationOutbox outbox;
+        private ScriptedChannel inbox;
+        private RecordingMetrics metrics;
+        private NotificationRelay relay;
+
+        @BeforeEach
+        void database() throws Exception {
+            db = new H2NotificationRelayTest();
+            dataSource = db.freshDatabase();
+            org.disclosureguard.database.GuardDatabase.migrate(dataSource);
+            outbox = new NotificationOutbox(dataSource, Disclosures.FACTORY, List.of("fhir-inbox", "webhook"), clock);
+            inbox = new ScriptedChannel("fhir-inbox");
+            metrics = new RecordingMetrics();
+            relay = relay(channel);
+        }
+
+        private NotificationRelay relay(WebhookChannel webhook) {
+            return new NotificationRelay(dataSource, List.of(inbox, webhook),
+                    new RetryPolicy(10, Duration.ofSeconds(10), Duration.ofMinutes(30)), clock, new Random(5), 10,
+                    Duration.ofMinutes(2), "g1", metrics);
+        }
+
+        @AfterEach
+        void close() throws Exception {
+            db.close();
+        }
+
+        private long disclose(String requestId) {
+            org.disclosureguard.audit.AuditEntry entry = Disclosures.police(requestId);
+            return new org.disclosureguard.audit.JdbcAuditStore(dataSource).append(entry,
+                    outbox.writesFor(entry, Disclosures.subjects(entry.patients()))).seq();
+        }
+
+        private OutboxRow webhookRow(long seq) {
+            return outbox.rows(seq).stream().filter(r -> r.channel().equals("webhook")).findFirst().orElseThrow();
+        }
+
+        @Test
+        void tooManyRequestsWithRetryAfterSeconds_nextAttemptNotBeforeIt() {
+            receiver.stubFor(post("/hooks/dg").inScenario("busy").whenScenarioStateIs(Scenario.STARTED)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600"))
+                    .willSetStateTo("free"));
+            receiver.stubFor(post("/hooks/dg").inScenario("busy").whenScenarioStateIs("free")
+                    .willReturn(aResponse().withStatus(204)));
+            long seq = disclose("req-t1");
+            long seq2 = disclose("req-t2");
+
+            assertThat(relay.runOnce().retrying()).isEqualTo(1);
+            assertThat(webhookRow(seq).nextAttempt()).isEqualTo(clock.instant().plusSeconds(600));
+            assertThat(webhookRow(seq).attempts()).isEqualTo(1);
+            clock.advance(Duration.ofSeconds(599));
+            relay.drain(10);
+            receiver.verify(1, postRequestedFor(urlEqualTo("/hooks/dg")));
+            assertThat(webhookRow(seq2).attempts()).as("the channel is paused, not only the row").isZero();
+
+            clock.advance(Duration.ofSeconds(1));
+            relay.drain(10);
+            receiver.verify(3, postRequestedFor(urlEqualTo("/hooks/dg")));
+            assertThat(webhookRow(seq).status()).isEqualTo("delivered");
+            assertThat(webhookRow(seq2).status()).isEqualTo("delivered");
+            assertThat(metrics.count("retried:webhook")).isEqualTo(1);
+            assertThat(metrics.count("delivered:webhook")).isEqualTo(2);
+        }
+
+        @Test
+        void serviceUnavailableWithRetryAfterDate_nextAttemptNotBeforeThatTime() {
+            java.time.Instant then = Disclosures.T0.plusSeconds(900).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(503).withHeader("Retry-After",
+                    java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(then.atZone(
+                            java.time.ZoneOffset.UTC)))));
+            long seq = disclose("req-t3");
+
+            relay.runOnce();
+
+            assertThat(webhookRow(seq).nextAttempt()).isEqualTo(then);
+            assertThat(webhookRow(seq).lastError()).contains("HTTP 503", "Retry-After");
+        }
+
+        @Test
+        void retryAfterBeyondThePolicysCap_waitsOnlyTheCap() {
+            receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(429)
+                    .withHeader("Retry-After", "86400")));
+            long seq = disclose("req-t4");
+
+            relay.runOnce();
+
+            assertThat(webhookRow(seq).nextAttempt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
+        }
+
+        @Test
+        void gone_disablesTheWebhookWhileTheInboxGoesOn_untilRequeued() {
+            receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(410)));
+            long seq = disclose("req-t5");
+            long seq2 = disclose("req-t6");
+
+            NotificationRelay.BatchResult result = relay.runOnce();
+            clock.advance(Duration.ofHours(3));
+            relay.drain(10);
+
+            assertThat(result.disabled()).isEqualTo(2);
+            receiver.verify(1, postRequestedFor(urlEqualTo("/hooks/dg")));
+            assertThat(webhookRow(seq).status()).isEqualTo("disabled");
+            assertThat(webhookRow(seq2).status()).isEqualTo("disabled");
+            assertThat(webhookRow(seq).lastError()).contains("410 Gone");
+            assertThat(inbox.accepted).hasSize(2);
+            assertThat(outbox.disabledChannels()).containsKey("webhook");
+            assertThat(metrics.count("disabled:webhook")).isEqualTo(1);
+
+            receiver.resetAll();
+            receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(200)));
+            assertThat(outbox.requeueDisabled("webhook")).isEqualTo(2);
+            relay.drain(10);
+            receiver.verify(2, postRequestedFor(urlEqualTo("/hooks/dg")));
+            assertThat(outbox.health().pending()).isZero();
+            assertThat(outbox.health().disabled()).isZero();
+        }
+
+        @Test
+        void slowResponseBeyondTheTimeout_isRetriedNotDisabled() {
+            receiver.stubFor(post("/hooks/dg").willReturn(aResponse().withStatus(200).withFixedDelay(1500)));
+            WebhookChannel impatient = WebhookChannelTest.this.channel(
+                    URI.create("http://127.0.0.1:" + receiver.port() + "/hooks/dg"), Duration.ofMillis(300));
+            long seq = disclose("req-t7");
+
+            NotificationRelay.BatchResult result = relay(impatient).runOnce();
+
+            assertThat(result.retrying()).isEqualTo(1);
+            assertThat(result.disabled()).isZero();
+            OutboxRow row = webhookRow(seq);
+            assertThat(row.status()).isEqualTo("pending");
+            assertThat(row.lastError()).contains("did not answer within 300 ms");
+            assertThat(Duration.between(clock.instant(), row.nextAttempt()).toMillis()).isBetween(5_000L, 10_000L);
+            assertThat(outbox.disabledChannels()).isEmpty();
+        }
+    }
+
     /** HMAC-SHA256 per the Standard Webhooks spec, computed here without the channel's code. */
     private static String independentSignature(String id, String timestamp, String body) throws Exception {
         byte[] key = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
