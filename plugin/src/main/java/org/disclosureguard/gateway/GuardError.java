@@ -35,6 +35,8 @@ public enum GuardError {
     REVIEW_NOT_FOUND("DG-5001", 404, "not-found",
             "There is no review case with this id for you. Use the address the guard gave when it held the request, "
                     + "with the same credentials."),
+    POLLED_TOO_OFTEN("DG-5105", 429, "throttled",
+            "This held request was polled less than 10 seconds ago. Wait for the time in Retry-After before polling again."),
     REVIEW_RELEASED("DG-5104", 410, "not-found",
             "The approved answer to this request has already been released; it is released once."),
     STAFF_REQUEST_INVALID("DG-1203", 400, "invalid",

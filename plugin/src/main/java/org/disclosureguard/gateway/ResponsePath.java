@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -78,6 +79,9 @@ public final class ResponsePath {
     /** How long a requester is asked to wait between polls. */
     static final java.time.Duration POLL_AFTER = java.time.Duration.ofSeconds(60);
 
+    /** Polls of a waiting case closer together than this are answered 429. */
+    static final java.time.Duration MIN_POLL_INTERVAL = java.time.Duration.ofSeconds(10);
+
     /** The response header carrying the guard's id for the request, as its audit entry records it. */
     public static final String REQUEST_ID_HEADER = "X-DG-Request-Id";
 
@@ -87,6 +91,9 @@ public final class ResponsePath {
     private final DisclosureControl control;
     private final DisclosureRecorder recorder;
     private final HeldRequests held;
+    private final com.github.benmanes.caffeine.cache.Cache<String, Instant> lastPolls =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(MIN_POLL_INTERVAL)
+                    .maximumSize(100_000).build();
     private final String instance;
     private final Clock clock;
 
@@ -205,6 +212,17 @@ public final class ResponsePath {
                     : held.state(caseId, who.requester().id());
             if (state.isEmpty()) {
                 throw new GuardException(GuardError.REVIEW_NOT_FOUND);
+            }
+            Instant now = clock.instant();
+            Instant previous = lastPolls.asMap().put(caseId, now);
+            if (previous != null && previous.plus(MIN_POLL_INTERVAL).isAfter(now)
+                    && state.get() instanceof HeldRequests.State.Waiting) {
+                Map<String, String> tooSoon = baseHeaders();
+                tooSoon.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
+                record.review(caseId, "");
+                code = GuardError.POLLED_TOO_OFTEN.code();
+                return audited(record, "read", "", target, new Outbound(429, tooSoon,
+                        json.write(OperationOutcomes.of(GuardError.POLLED_TOO_OFTEN, null))), code, writes);
             }
             record.review(caseId, "");
             HeldRequests.State current = state.get();

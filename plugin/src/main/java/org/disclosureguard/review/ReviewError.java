@@ -23,7 +23,8 @@ public enum ReviewError {
     REVIEW_AGAIN("DG-5103",
             "the practice's disclosure policy has changed since the review and now refers the request to another"
                     + " reviewer; ask again"),
-    ALREADY_RELEASED("DG-5104", "the approved answer has already been released");
+    ALREADY_RELEASED("DG-5104", "the approved answer has already been released"),
+    POLLED_TOO_OFTEN("DG-5105", "a waiting case was polled again too soon");
 
     private final String code;
     private final String summary;

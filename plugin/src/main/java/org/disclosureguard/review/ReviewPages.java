@@ -38,6 +38,9 @@ public final class ReviewPages {
 
     /** Where the pages live. */
     public static final String BASE_PATH = "/staff/reviews";
+
+    /** Where a patient's accounting of disclosures is, before the patient id. */
+    static final String ACCOUNTING_PATH = "/staff/audit/patients/";
     /** The form field carrying the caller's CSRF token. */
     public static final String CSRF_PARAMETER = "csrf";
     /** The approval form's field naming one label to withhold ({@code system#code}), repeated. */
@@ -182,6 +185,11 @@ public final class ReviewPages {
         item(b, "Patient", c.request().patientId().isEmpty() ? "not yet known (a search)"
                 : "Patient/" + c.request().patientId());
         b.append("</dl>\n");
+        if (!c.request().patientId().isEmpty()) {
+            b.append("<p><a href=\"").append(esc(ACCOUNTING_PATH + URLEncoder.encode(c.request().patientId(),
+                    StandardCharsets.UTF_8) + "/accounting")).append("\">What has been shared about this patient "
+                    + "before</a></p>\n");
+        }
 
         List<SecurityLabel> all = catalogue(offered, esc.proposedWithheld(), c.approvedWithheld());
         b.append("<h2>What the policy proposes</h2>\n");

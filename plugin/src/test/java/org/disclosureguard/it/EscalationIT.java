@@ -183,6 +183,10 @@ class EscalationIT {
         HttpResponse<String> waiting = poll(poll, immigration());
         assertThat(waiting.statusCode()).isEqualTo(202);
         assertThat(waiting.headers().firstValue("Retry-After")).isPresent();
+        HttpResponse<String> tooSoon = poll(poll, immigration());
+        assertThat(tooSoon.statusCode()).isEqualTo(429);
+        assertThat(tooSoon.body()).contains("DG-5105");
+        assertThat(tooSoon.headers().firstValue("Retry-After")).isPresent();
         HttpResponse<String> stranger = poll(poll, police());
         assertThat(stranger.statusCode()).isEqualTo(404);
         assertThat(stranger.body()).contains("DG-5001");
