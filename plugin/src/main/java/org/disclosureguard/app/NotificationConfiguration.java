@@ -1,5 +1,6 @@
 package org.disclosureguard.app;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.disclosureguard.notification.FhirInboxChannel;
 import org.disclosureguard.notification.NoticeFactory;
 import org.disclosureguard.notification.NoticeSubject;
 import org.disclosureguard.notification.NotificationChannel;
+import org.disclosureguard.notification.NotificationMetrics;
 import org.disclosureguard.notification.NotificationOutbox;
 import org.disclosureguard.notification.NotificationRelay;
 import org.disclosureguard.notification.PlainWords;
@@ -22,6 +24,7 @@ import org.disclosureguard.notification.RetryPolicy;
 import org.disclosureguard.notification.WebhookChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,7 +52,8 @@ class NotificationConfiguration {
         NotificationProperties.Webhook webhook = properties.webhook();
         if (webhook != null && webhook.url() != null) {
             channels.add(new WebhookChannel(webhook.url(), webhook.secret(), webhook.signingKey(), http,
-                    webhook.timeout(), Clock.systemUTC()));
+                    webhook.timeout(), Clock.systemUTC(), webhook.allowedUrls() == null || webhook.allowedUrls().isEmpty()
+                            ? List.of(webhook.url().toString()) : webhook.allowedUrls()));
         }
         NotificationProperties.Email email = properties.email();
         if (email != null && email.host() != null && !email.host().isBlank()) {
@@ -69,14 +73,51 @@ class NotificationConfiguration {
                 notificationChannels.stream().map(NotificationChannel::name).toList(), Clock.systemUTC());
     }
 
+    /** Counts deliveries, retries, dead letters and disabled channels in Micrometer, when a registry is there. */
+    @Bean
+    NotificationMetrics notificationMetrics(ObjectProvider<MeterRegistry> registries) {
+        MeterRegistry registry = registries.getIfAvailable();
+        return registry == null ? NotificationMetrics.NONE : micrometer(registry);
+    }
+
+    /** The relay's events as the counter {@code guard.notifications}, tagged by channel and result. */
+    static NotificationMetrics micrometer(MeterRegistry registry) {
+        return new NotificationMetrics() {
+            @Override
+            public void delivered(String channel) {
+                count(channel, "delivered");
+            }
+
+            @Override
+            public void retried(String channel) {
+                count(channel, "retried");
+            }
+
+            @Override
+            public void failed(String channel) {
+                count(channel, "failed");
+            }
+
+            @Override
+            public void disabled(String channel) {
+                count(channel, "disabled");
+            }
+
+            private void count(String channel, String result) {
+                registry.counter("guard.notifications", "channel", channel, "result", result).increment();
+            }
+        };
+    }
+
     @Bean(destroyMethod = "close")
     NotificationRelay notificationRelay(DataSource guardDataSource, List<NotificationChannel> notificationChannels,
-            NotificationProperties properties, GuardProperties guard) {
+            NotificationProperties properties, GuardProperties guard, NotificationMetrics notificationMetrics) {
         NotificationProperties.Retry retry = properties.retry();
         NotificationProperties.Relay relay = properties.relay();
         NotificationRelay relayer = new NotificationRelay(guardDataSource, notificationChannels,
                 new RetryPolicy(retry.maxAttempts(), retry.initialDelay(), retry.maxDelay()), Clock.systemUTC(),
-                new SecureRandom(), relay.batchSize(), relay.lease(), AuditConfiguration.instanceName(guard));
+                new SecureRandom(), relay.batchSize(), relay.lease(), AuditConfiguration.instanceName(guard),
+                notificationMetrics);
         relayer.start(relay.pollInterval());
         return relayer;
     }

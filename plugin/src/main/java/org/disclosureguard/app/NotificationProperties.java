@@ -30,7 +30,12 @@ record NotificationProperties(
     record FhirInbox(@DefaultValue("true") boolean enabled, @DefaultValue("Disclosure Guard") String senderDisplay,
             @DefaultValue("20s") Duration timeout) {}
 
-    record Webhook(URI url, String secret, String signingKey, @DefaultValue("20s") Duration timeout) {}
+    /**
+     * @param allowedUrls the URL prefixes the guard may post to (scheme, host, port, path prefix); empty for the
+     *     configured URL only
+     */
+    record Webhook(URI url, String secret, String signingKey, @DefaultValue("20s") Duration timeout,
+            List<String> allowedUrls) {}
 
     record Email(String host, @DefaultValue("587") int port, @DefaultValue("true") boolean startTls, String username,
             String password, String from, List<String> to, @DefaultValue("20s") Duration timeout) {}

@@ -45,4 +45,20 @@ class NotificationSubjectsTest {
         assertThat(NotificationConfiguration.subjects(entry(false, AuditOutcome.DENY, List.of("p1")), List.of()))
                 .isEmpty();
     }
+
+    @Test
+    void relayEvents_areCountedByChannelAndResult() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var metrics = NotificationConfiguration.micrometer(registry);
+
+        metrics.delivered("webhook");
+        metrics.delivered("webhook");
+        metrics.failed("email");
+
+        assertThat(registry.counter("guard.notifications", "channel", "webhook", "result", "delivered").count())
+                .isEqualTo(2.0);
+        assertThat(registry.counter("guard.notifications", "channel", "email", "result", "failed").count())
+                .isEqualTo(1.0);
+    }
 }
