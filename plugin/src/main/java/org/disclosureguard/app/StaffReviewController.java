@@ -1,6 +1,5 @@
 package org.disclosureguard.app;
 
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,8 +41,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StaffReviewController {
 
-    static final String COOKIE = "dg_staff";
-
     private final ReviewCases cases;
     private final StaffAccounts accounts;
     private final StaffSessions sessions;
@@ -80,8 +77,8 @@ class StaffReviewController {
         }
         StaffSessions.Session session = sessions.open(member.get());
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, ReviewPages.BASE_PATH)
-                .header(HttpHeaders.SET_COOKIE, COOKIE + "=" + session.token() + "; Path=/staff; HttpOnly; "
-                        + "SameSite=Strict" + (request.isSecure() ? "; Secure" : ""))
+                .header(HttpHeaders.SET_COOKIE, StaffAccess.SESSION_COOKIE + "=" + session.token()
+                        + "; Path=/staff; HttpOnly; SameSite=Strict" + (request.isSecure() ? "; Secure" : ""))
                 .header("Cache-Control", "no-store").build();
     }
 
@@ -89,7 +86,8 @@ class StaffReviewController {
     ResponseEntity<String> signOut(HttpServletRequest request) {
         sessionOf(request).ifPresent(session -> sessions.close(session.token()));
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login")
-                .header(HttpHeaders.SET_COOKIE, COOKIE + "=; Path=/staff; Max-Age=0; HttpOnly; SameSite=Strict")
+                .header(HttpHeaders.SET_COOKIE, StaffAccess.SESSION_COOKIE
+                        + "=; Path=/staff; Max-Age=0; HttpOnly; SameSite=Strict")
                 .build();
     }
 
@@ -216,15 +214,7 @@ class StaffReviewController {
     }
 
     private Optional<StaffSessions.Session> sessionOf(HttpServletRequest request) {
-        if (!StaffAccess.fromThePractice(request) || request.getCookies() == null) {
-            return Optional.empty();
-        }
-        for (Cookie cookie : request.getCookies()) {
-            if (COOKIE.equals(cookie.getName())) {
-                return sessions.find(cookie.getValue());
-            }
-        }
-        return Optional.empty();
+        return StaffAccess.session(request, sessions);
     }
 
     private static ResponseEntity<String> signInFirst(HttpServletRequest request) {

@@ -49,6 +49,72 @@ class NotificationIT {
         registry.add("guard.upstream.base-url", () -> PracticeServer.shared().baseUrl().toString());
         registry.add("guard.identity.registry-file", () -> registry().toString());
         registry.add("guard.identity.audience", () -> AUDIENCE);
+        registry.add("guard.review.staff-file", () -> STAFF.toString());
+    }
+
+    private static final String STAFF_PASSWORD = "a long enough staff password";
+    private static final Path STAFF = staff();
+
+    private static Path staff() {
+        try {
+            Path file = Files.createTempDirectory(Path.of("target"), "notification-staff").resolve("staff.yaml");
+            Files.writeString(file, """
+                    version: 1
+                    staff:
+                      - id: it-pat
+                        name: Practice IT
+                        roles: [caldicott-guardian]
+                        passwordHash: '%s'
+                    """.formatted(org.disclosureguard.staff.StaffAccounts.hash(STAFF_PASSWORD.toCharArray(),
+                    new java.security.SecureRandom())));
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void staff_seeTheDeliveredNotice_andCannotRequeueWithoutTheirFormsToken() throws Exception {
+        int before = communicationsFromThisTest().size();
+        String token = SignedTokens.es256(AGENCY, SignedTokens.claims("agency", AUDIENCE, Instant.now())
+                .claim("purpose_of_use", "PUBHLTH").claim("legal_basis", "PUBLIC-HEALTH-STATUTORY"));
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+        List<JsonNode> communications = communicationsFromThisTest();
+        for (int attempt = 0; attempt < 60 && communications.size() == before; attempt++) {
+            Thread.sleep(500);
+            communications = communicationsFromThisTest();
+        }
+        assertThat(communications).hasSize(before + 1);
+        List<String> noticeIds = new ArrayList<>();
+        communications.forEach(c -> noticeIds.add(c.at("/identifier/0/value").asText()));
+        HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/staff/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("id=it-pat&password="
+                        + java.net.URLEncoder.encode(STAFF_PASSWORD, java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/staff/notifications")).header("Cookie", cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> forged = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/staff/notifications/requeue")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("channel=fhir-inbox&csrf=forged")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/staff/notifications")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Clinician notifications").contains("fhir-inbox").contains("Delivered");
+        assertThat(noticeIds).anyMatch(id -> page.body().contains(id));
+        assertThat(page.body()).doesNotContain("<script");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(anonymous.statusCode()).isEqualTo(303);
     }
 
     @Test

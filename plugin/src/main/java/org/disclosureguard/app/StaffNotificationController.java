@@ -1,0 +1,89 @@
+package org.disclosureguard.app;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.disclosureguard.notification.NotificationChannel;
+import org.disclosureguard.notification.NotificationOutbox;
+import org.disclosureguard.notification.NotificationPages;
+import org.disclosureguard.notification.OutboxRow;
+import org.disclosureguard.review.ReviewPages;
+import org.disclosureguard.staff.StaffSessions;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The clinician notifications, for signed-in practice staff ({@code docs/notifications.md}): what waits, what
+ * failed, what a disabled channel holds, the recent deliveries, and a button per channel that tries its failed and
+ * disabled notifications again (CSRF-protected). Only on the practice's own listener ({@link StaffAccess}).
+ */
+@RestController
+class StaffNotificationController {
+
+    private static final int ROWS = 50;
+
+    private final NotificationOutbox outbox;
+    private final List<NotificationChannel> channels;
+    private final StaffSessions sessions;
+
+    StaffNotificationController(NotificationOutbox outbox, List<NotificationChannel> notificationChannels,
+            StaffSessions sessions) {
+        this.outbox = outbox;
+        this.channels = notificationChannels;
+        this.sessions = sessions;
+    }
+
+    @GetMapping(NotificationPages.PATH)
+    ResponseEntity<String> page(HttpServletRequest request) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return StaffAccess.fromThePractice(request)
+                    ? ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login").build()
+                    : StaffAccess.notFound();
+        }
+        Map<String, List<OutboxRow>> rows = new LinkedHashMap<>();
+        for (String status : List.of(NotificationOutbox.PENDING, NotificationOutbox.FAILED, NotificationOutbox.DISABLED,
+                NotificationOutbox.DELIVERED)) {
+            rows.put(status, outbox.rowsWithStatus(status, ROWS));
+        }
+        return html(200, NotificationPages.page(outbox.health(), outbox.disabledChannels(), rows,
+                channels.stream().map(NotificationChannel::name).toList(), session.get().csrf()));
+    }
+
+    @PostMapping(value = NotificationPages.PATH + "/requeue", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    ResponseEntity<String> requeue(HttpServletRequest request,
+            @RequestParam(value = "csrf", required = false) String csrf,
+            @RequestParam(value = "channel", required = false) String channel) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return StaffAccess.fromThePractice(request)
+                    ? ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login").build()
+                    : StaffAccess.notFound();
+        }
+        if (!session.get().csrfMatches(csrf) || channels.stream().noneMatch(c -> c.name().equals(channel))) {
+            return html(403, ReviewPages.message("Not accepted", "This form is out of date or names no channel.",
+                    NotificationPages.PATH, "Back to the notifications"));
+        }
+        int requeued = outbox.requeueFailed(channel) + outbox.requeueDisabled(channel);
+        return html(200, ReviewPages.message("Tried again", requeued + " notification(s) on the " + channel
+                + " channel will be delivered again.", NotificationPages.PATH, "Back to the notifications"));
+    }
+
+    private Optional<StaffSessions.Session> sessionOf(HttpServletRequest request) {
+        return StaffAccess.session(request, sessions);
+    }
+
+    private static ResponseEntity<String> html(int status, String page) {
+        return ResponseEntity.status(status).contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+                .header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+                .body(page);
+    }
+}
