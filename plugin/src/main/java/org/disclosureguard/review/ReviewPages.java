@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.disclosureguard.labels.SecurityLabel;
 import org.disclosureguard.policy.RequestContext;
+import org.disclosureguard.text.HtmlText;
 
 /**
  * The reviewer's web pages, as pure functions from cases to HTML: the list of pending cases for a role, and one
@@ -490,27 +491,6 @@ public final class ReviewPages {
 
     /** Escapes text for HTML element content and double- or single-quoted attributes; control characters go. */
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> {
-                    if (ch < 0x20 && ch != '\n' && ch != '\t' || ch == 0x7f) {
-                        out.append('\uFFFD');
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.toString();
+        return HtmlText.escape(s);
     }
 }

@@ -95,7 +95,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void notification_dependsOnlyOnAuditAmongGuardPackages() {
+    void notification_dependsOnlyOnAuditAndTextAmongGuardPackages() {
         noClasses().that().resideInAPackage("org.disclosureguard.notification..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.gateway..",
                         "org.disclosureguard.upstream..", "org.disclosureguard.policy..",
