@@ -1,37 +1,28 @@
 package org.disclosureguard.audit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.disclosureguard.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The audit store contract on a real PostgreSQL (embedded, started once for the class; a database per test). */
 class PostgresAuditStoreTest extends AuditStoreContract {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestDatabases.startPostgres();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
+        TestDatabases.stop(postgres);
     }
 
     @Override
     DataSource freshDatabase() throws Exception {
-        String name = "audit_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return postgres.getDatabase("postgres", name);
+        return TestDatabases.freshPostgresDatabase(postgres, "audit");
     }
 }

@@ -1,10 +1,8 @@
 package org.disclosureguard.notification;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.disclosureguard.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -14,27 +12,20 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class PostgresNotificationRelayTest extends NotificationRelayContract {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestDatabases.startPostgres();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
+        TestDatabases.stop(postgres);
     }
 
     @Override
     DataSource freshDatabase() throws Exception {
-        String name = "notify_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return postgres.getDatabase("postgres", name);
+        return TestDatabases.freshPostgresDatabase(postgres, "notify");
     }
 }
