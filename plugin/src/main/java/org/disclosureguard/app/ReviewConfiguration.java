@@ -98,6 +98,10 @@ class ReviewConfiguration {
                 if (outcome instanceof ReviewOutcome.Released) {
                     return new State.AlreadyReleased();
                 }
+                if (outcome instanceof ReviewOutcome.Withdrawn) {
+                    return new State.Closed(ReviewError.WITHDRAWN.code(), "You withdrew this request; nothing was "
+                            + "released.");
+                }
                 Release release = Release.redecide(found, policies.current());
                 if (release instanceof Release.Refuse refuse) {
                     return new State.Closed(refuse.code().isBlank() ? "DG-2102" : refuse.code(),
@@ -107,6 +111,11 @@ class ReviewConfiguration {
                 Release.Disclose disclose = (Release.Disclose) release;
                 return new State.Approved(found.context(), found.request().resourceId(), disclose.redaction(),
                         disclose.obligations(), found.reviewerId(), disclose.current());
+            }
+
+            @Override
+            public TransactionalWrite withdraw(String caseId, String requesterId) {
+                return (connection, seq) -> cases.using(connection).withdraw(caseId, requesterId);
             }
 
             @Override

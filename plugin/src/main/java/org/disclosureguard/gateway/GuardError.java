@@ -37,6 +37,9 @@ public enum GuardError {
                     + "with the same credentials."),
     POLLED_TOO_OFTEN("DG-5105", 429, "throttled",
             "This held request was polled less than 10 seconds ago. Wait for the time in Retry-After before polling again."),
+    REVIEW_CLOSED("DG-5002", 409, "conflict",
+            "This held request has already been refused, has expired, was released or was withdrawn; it cannot be "
+                    + "withdrawn now."),
     REVIEW_RELEASED("DG-5104", 410, "not-found",
             "The approved answer to this request has already been released; it is released once."),
     STAFF_REQUEST_INVALID("DG-1203", 400, "invalid",

@@ -63,6 +63,12 @@ public interface HeldRequests {
      */
     Optional<State> state(String caseId, String requesterId);
 
+    /**
+     * Withdraws a waiting or approved case at its requester's request, in the audit transaction of the request that
+     * withdraws it.
+     */
+    TransactionalWrite withdraw(String caseId, String requesterId);
+
     /** Marks an approved case released by the request with this audit id, in that request's audit transaction. */
     TransactionalWrite released(String caseId, String auditRequestId);
 }

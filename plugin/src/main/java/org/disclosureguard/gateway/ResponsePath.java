@@ -261,6 +261,51 @@ public final class ResponsePath {
         return audited(record, "read", "", target, answer, code, writes);
     }
 
+    /**
+     * Withdraws a held request at its requester's request ({@code DELETE [base]/$review?case=...}, the FHIR
+     * asynchronous pattern's cancel): 202 once withdrawn, nothing released and nothing releasable afterwards; 404 for
+     * a case that is not this requester's; 409 for a case already refused, expired, released or withdrawn. Recorded
+     * like every other answer, the withdrawal in the same transaction.
+     */
+    public Outbound withdraw(String caseId, Map<String, String> headers, String guardBase,
+            DisclosureControl.Connection connection) {
+        RequestRecord record = new RequestRecord(clock.instant());
+        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
+        Outbound answer;
+        String code;
+        List<TransactionalWrite> writes = new ArrayList<>();
+        try {
+            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
+            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
+                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
+                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
+                    Map.of()), who.credential());
+            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
+                    : held.state(caseId, who.requester().id());
+            if (state.isEmpty()) {
+                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
+            }
+            record.review(caseId, "");
+            if (!(state.get() instanceof HeldRequests.State.Waiting)
+                    && !(state.get() instanceof HeldRequests.State.Approved)) {
+                throw new GuardException(GuardError.REVIEW_CLOSED);
+            }
+            writes.add(held.withdraw(caseId, who.requester().id()));
+            code = "DG-5106";
+            answer = new Outbound(202, baseHeaders(), json.write(OperationOutcomes.information(code,
+                    "The request is withdrawn; nothing was released and nothing will be.")));
+        } catch (GuardException e) {
+            answer = error(e.error(), e.detail());
+            code = e.error().code();
+            writes.clear();
+        } catch (Refusal refusal) {
+            answer = refused(refusal);
+            code = refusal.code();
+            writes.clear();
+        }
+        return audited(record, "delete", "", target, answer, code, writes);
+    }
+
     private Outbound releaseApproved(HeldRequests.State.Approved approved, Map<String, String> headers,
             String guardBase, DisclosureControl.Connection connection, RequestRecord record) {
         RequestContext context = approved.context();

@@ -38,6 +38,26 @@ public final class ResponsePathInterceptor {
         this.path = Objects.requireNonNull(path, "path");
     }
 
+    /**
+     * Answers {@code DELETE [base]/$review?case=...} (a requester withdrawing its held request) before HAPI's
+     * router, which does not route DELETE to an operation.
+     */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+    public boolean withdraw(HttpServletRequest servletRequest, HttpServletResponse servletResponse)
+            throws IOException {
+        String pathInfo = servletRequest.getPathInfo();
+        if (!"DELETE".equals(servletRequest.getMethod()) || pathInfo == null
+                || !pathInfo.equals("/" + ResponsePath.REVIEW_OPERATION)) {
+            return true;
+        }
+        String url = servletRequest.getRequestURL().toString();
+        String base = url.substring(0, url.length() - pathInfo.length());
+        String[] cases = servletRequest.getParameterValues("case");
+        write(servletResponse, path.withdraw(cases == null || cases.length != 1 ? null : cases[0],
+                headers(servletRequest), trimSlash(base), connection(servletRequest)));
+        return false;
+    }
+
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
     public boolean answer(RequestDetails request, HttpServletRequest servletRequest,
             HttpServletResponse servletResponse) throws IOException {

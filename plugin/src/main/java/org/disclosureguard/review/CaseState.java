@@ -8,9 +8,10 @@ package org.disclosureguard.review;
  * PENDING --approve--&gt; APPROVED --markReleased--&gt; RELEASED
  * PENDING --refuse---&gt; REFUSED
  * PENDING --expire---&gt; EXPIRED
+ * PENDING or APPROVED --withdraw (by the requester)--&gt; WITHDRAWN
  * </pre>
  *
- * <p>REFUSED, EXPIRED and RELEASED are final. An APPROVED case stays APPROVED while the policy in force refuses its
+ * <p>REFUSED, EXPIRED, RELEASED and WITHDRAWN are final. An APPROVED case stays APPROVED while the policy in force refuses its
  * release (see {@link Release}).
  */
 public enum CaseState {
@@ -23,10 +24,12 @@ public enum CaseState {
     /** Nobody decided before the case's expiry; nothing is released. */
     EXPIRED,
     /** The approved answer was released to the requester. */
-    RELEASED;
+    RELEASED,
+    /** The requester withdrew the request before anything was released; nothing will be. */
+    WITHDRAWN;
 
     /** Whether no further transition is possible. */
     public boolean isFinal() {
-        return this == REFUSED || this == EXPIRED || this == RELEASED;
+        return this == REFUSED || this == EXPIRED || this == RELEASED || this == WITHDRAWN;
     }
 }

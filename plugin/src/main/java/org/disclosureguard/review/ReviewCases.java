@@ -309,6 +309,29 @@ public final class ReviewCases {
     }
 
     /**
+     * Withdraws a case at its requester's request: a PENDING or APPROVED case becomes WITHDRAWN and nothing is
+     * released. Only the requester that asked can withdraw it; for anyone else the case does not exist.
+     *
+     * @throws ReviewException {@link ReviewError#UNKNOWN_CASE} for an unknown case or another requester's;
+     *     {@link ReviewError#ALREADY_DECIDED} when it is refused, expired, released or withdrawn already
+     */
+    public ReviewCase withdraw(String id, String requesterId) {
+        ReviewCase current = findForRequester(id, requesterId).orElseThrow(() -> unknown(id));
+        if (current.state() != CaseState.PENDING && current.state() != CaseState.APPROVED) {
+            throw alreadyDecided(current);
+        }
+        int rows = update("UPDATE review_case SET state = 'WITHDRAWN', row_version = row_version + 1"
+                + " WHERE case_id = ? AND row_version = ? AND state IN ('PENDING', 'APPROVED')", s -> {
+                    s.setString(1, current.id());
+                    s.setLong(2, current.rowVersion());
+                }, "withdraw case " + current.id());
+        if (rows != 1) {
+            throw alreadyDecided(reread(current.id()));
+        }
+        return reread(id);
+    }
+
+    /**
      * Marks every pending case whose expiry is at or before {@code now} as EXPIRED.
      *
      * @return how many cases were marked

@@ -24,7 +24,8 @@ public enum ReviewError {
             "the practice's disclosure policy has changed since the review and now refers the request to another"
                     + " reviewer; ask again"),
     ALREADY_RELEASED("DG-5104", "the approved answer has already been released"),
-    POLLED_TOO_OFTEN("DG-5105", "a waiting case was polled again too soon");
+    POLLED_TOO_OFTEN("DG-5105", "a waiting case was polled again too soon"),
+    WITHDRAWN("DG-5106", "the requester withdrew the request; nothing was released");
 
     private final String code;
     private final String summary;

@@ -38,6 +38,7 @@ public sealed interface ReviewOutcome {
             case REFUSED -> new Refused(reviewCase);
             case EXPIRED -> new Expired(reviewCase);
             case RELEASED -> new Released(reviewCase);
+            case WITHDRAWN -> new Withdrawn(reviewCase);
         };
     }
 
@@ -102,6 +103,13 @@ public sealed interface ReviewOutcome {
     }
 
     /** The approved answer has already been released. */
+    /** Withdrawn by the requester: nothing was or will be released. */
+    record Withdrawn(ReviewCase reviewCase) implements ReviewOutcome {
+        public Withdrawn {
+            Objects.requireNonNull(reviewCase, "reviewCase");
+        }
+    }
+
     record Released(ReviewCase reviewCase) implements ReviewOutcome {
         public Released {
             Objects.requireNonNull(reviewCase, "reviewCase");

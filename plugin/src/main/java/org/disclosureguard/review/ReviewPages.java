@@ -403,6 +403,7 @@ public final class ReviewPages {
             case RELEASED -> "Approved and released.";
             case REFUSED -> "Refused. Nothing was released.";
             case EXPIRED -> "Expired. Nothing was released.";
+            case WITHDRAWN -> "Withdrawn by the requester. Nothing was released.";
         };
     }
 

@@ -241,6 +241,35 @@ class EscalationIT {
         assertThat(bundle.at("/entry/0").has("resource")).isFalse();
     }
 
+    @Test
+    void theRequester_withdrawsItsHeldRequest_andNothingCanBeReleasedAfterwards() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+
+        HttpResponse<String> stranger = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + police()).DELETE());
+        HttpResponse<String> withdrawn = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + immigration()).DELETE());
+        HttpResponse<String> again = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + immigration()).DELETE());
+
+        assertThat(stranger.statusCode()).isEqualTo(404);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(202);
+        assertThat(withdrawn.body()).contains("DG-5106");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("WITHDRAWN");
+        StoredEntry withdrawal = only(audit.byRequestId(withdrawn.headers().firstValue("X-DG-Request-Id")
+                .orElseThrow()));
+        assertThat(withdrawal.entry().reviewCase()).isEqualTo(caseId);
+        assertThat(withdrawal.entry().interaction()).isEqualTo("delete");
+        HttpResponse<String> polled = poll(poll, immigration());
+        assertThat(polled.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(polled.body()).at("/entry/0/response/outcome").toString()).contains("DG-5106");
+        assertThat(JSON.readTree(polled.body()).at("/entry/0").has("resource")).isFalse();
+    }
+
     private HttpResponse<String> poll(String url, String token) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token));
     }

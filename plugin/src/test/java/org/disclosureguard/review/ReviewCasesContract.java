@@ -246,6 +246,27 @@ abstract class ReviewCasesContract {
     }
 
     @Test
+    void withdraw_byTheRequester_endsAPendingOrApprovedCase_andOnlyTheRequesterCan() {
+        ReviewCase pending = openImmigration();
+        String requester = pending.context().requester().id();
+        assertThatThrownBy(() -> cases.withdraw(pending.id(), "someone-else")).hasMessageStartingWith("DG-5001");
+
+        ReviewCase withdrawn = cases.withdraw(pending.id(), requester);
+
+        assertThat(withdrawn.state()).isEqualTo(CaseState.WITHDRAWN);
+        assertThat(withdrawn.state().isFinal()).isTrue();
+        assertThatThrownBy(() -> cases.withdraw(pending.id(), requester)).hasMessageStartingWith("DG-5002");
+        assertThatThrownBy(() -> cases.approve(pending.id(), GUARDIAN, pending.escalation().proposedWithheld(), ""))
+                .hasMessageStartingWith("DG-5002");
+        ReviewCase approved = openImmigration();
+        cases.approve(approved.id(), GUARDIAN, approved.escalation().proposedWithheld(), "");
+        assertThat(cases.withdraw(approved.id(), requester).state()).isEqualTo(CaseState.WITHDRAWN);
+        ReviewCase refused = openImmigration();
+        cases.refuse(refused.id(), GUARDIAN, "no");
+        assertThatThrownBy(() -> cases.withdraw(refused.id(), requester)).hasMessageStartingWith("DG-5002");
+    }
+
+    @Test
     void decidingAnUnknownCase_saysSo() {
         assertThatThrownBy(() -> cases.approve("AAAAAAAAAAAAAAAAAAAAAAAA", GUARDIAN, Set.of(), ""))
                 .hasMessageStartingWith("DG-5001");
