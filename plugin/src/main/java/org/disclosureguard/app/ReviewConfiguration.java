@@ -2,12 +2,16 @@ package org.disclosureguard.app;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.disclosureguard.audit.AuditOutcome;
 import org.disclosureguard.audit.JdbcAuditStore;
 import org.disclosureguard.audit.TransactionalWrite;
+import org.disclosureguard.gateway.DisclosureRecorder;
 import org.disclosureguard.gateway.HeldRequests;
 import org.disclosureguard.policy.Decision;
 import org.disclosureguard.policy.PolicyStore;
@@ -17,6 +21,7 @@ import org.disclosureguard.review.RequestShape;
 import org.disclosureguard.review.ReviewCase;
 import org.disclosureguard.review.ReviewCases;
 import org.disclosureguard.review.ReviewError;
+import org.disclosureguard.review.ReviewException;
 import org.disclosureguard.review.ReviewOutcome;
 import org.disclosureguard.staff.StaffAccounts;
 import org.disclosureguard.staff.StaffSessions;
@@ -35,21 +40,60 @@ class ReviewConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewConfiguration.class);
 
+    /** The store of cases, on the database the audit store has migrated (hence its parameter). */
     @Bean
-    ReviewCases reviewCases(DataSource guardDataSource, JdbcAuditStore auditStore, GuardProperties properties,
+    ReviewCases reviewCases(DataSource guardDataSource, JdbcAuditStore auditStore, GuardProperties properties) {
+        return new ReviewCases(guardDataSource, Clock.systemUTC(), properties.getReview().getExpiry());
+    }
+
+    /** Expires unanswered cases every few minutes, each with its audit entry in the same transaction. */
+    @Bean
+    ReviewExpiry reviewExpiry(ReviewCases cases, DisclosureRecorder recorder, GuardProperties properties,
             ScheduledExecutorService auditCheckpoints) {
-        ReviewCases cases = new ReviewCases(guardDataSource, Clock.systemUTC(), properties.getReview().getExpiry());
-        auditCheckpoints.scheduleWithFixedDelay(() -> {
+        ReviewExpiry expiry = new ReviewExpiry(cases, recorder, AuditConfiguration.instanceName(properties));
+        auditCheckpoints.scheduleWithFixedDelay(expiry::sweep, 1, 5, TimeUnit.MINUTES);
+        return expiry;
+    }
+
+    /** The sweep that expires unanswered cases. */
+    static final class ReviewExpiry {
+        private final ReviewCases cases;
+        private final DisclosureRecorder recorder;
+        private final String instance;
+
+        ReviewExpiry(ReviewCases cases, DisclosureRecorder recorder, String instance) {
+            this.cases = cases;
+            this.recorder = recorder;
+            this.instance = instance;
+        }
+
+        /** Expires every case past its expiry now; returns how many this sweep expired. */
+        int sweep() {
+            int expired = 0;
             try {
-                int expired = cases.expire(Clock.systemUTC().instant());
+                Instant now = Clock.systemUTC().instant();
+                for (ReviewCase found : cases.expiring(now, 500)) {
+                    try {
+                        recorder.record(ReviewAudit.entry(found, AuditOutcome.DENY, ReviewError.EXPIRED.code(), "",
+                                instance, now), List.of(), List.of((connection, seq) -> {
+                                    if (!cases.using(connection).expire(found.id(), now)) {
+                                        throw new ReviewException(ReviewError.ALREADY_DECIDED,
+                                                "case " + found.id() + " was decided meanwhile");
+                                    }
+                                }));
+                        expired++;
+                    } catch (RuntimeException e) {
+                        LOG.debug("Case {} was not expired now: {}", found.id(), e.getMessage());
+                    }
+                }
                 if (expired > 0) {
                     LOG.info("{} review case(s) expired unanswered", expired);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Review cases could not be expired now; tried again later: {}", e.getMessage());
             }
-        }, 1, 60, TimeUnit.MINUTES);
-        return cases;
+            return expired;
+        }
     }
 
     @Bean

@@ -1,15 +1,11 @@
 package org.disclosureguard.app;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import org.disclosureguard.audit.AuditEntry;
 import org.disclosureguard.audit.AuditOutcome;
 import org.disclosureguard.audit.TransactionalWrite;
 import org.disclosureguard.gateway.DisclosureRecorder;
@@ -169,8 +165,9 @@ class StaffReviewController {
         Decided decided;
         try {
             decided = decision.decide(session.get(), found.get());
-            recorder.record(entry(found.get(), decided, session.get().member().id()), List.of(),
-                    List.of(decided.change()));
+            recorder.record(ReviewAudit.entry(found.get(), decided.outcome(), decided.code(),
+                    session.get().member().id(), AuditConfiguration.instanceName(properties), Instant.now()),
+                    List.of(), List.of(decided.change()));
         } catch (ReviewException | IllegalArgumentException e) {
             return page(409, ReviewPages.message("Not recorded", e.getMessage(), ReviewPages.casePath(id),
                     "Back to the request"));
@@ -188,29 +185,6 @@ class StaffReviewController {
         }
         return page(200, ReviewPages.message(decided.title(), decided.text(), ReviewPages.BASE_PATH,
                 "Back to the list"));
-    }
-
-    /** The audit entry of a reviewer's decision: the held request's requester fields, the case and the reviewer. */
-    private AuditEntry entry(ReviewCase found, Decided decided, String reviewer) {
-        var context = found.context();
-        String interaction = switch (context.interaction()) {
-            case READ -> "read";
-            case SEARCH -> "search-type";
-            case PAGE -> "page";
-        };
-        String target = found.request().resourceId().isEmpty() ? context.resourceType()
-                : context.resourceType() + "/" + found.request().resourceId();
-        List<String> patients = new ArrayList<>();
-        if (!found.request().patientId().isEmpty()) {
-            patients.add(found.request().patientId());
-        }
-        return new AuditEntry(UUID.randomUUID().toString(), Clock.systemUTC().instant(),
-                AuditConfiguration.instanceName(properties), context.requester().id(),
-                context.requester().organisation(), context.requester().requesterClass(),
-                context.requester().internal(), "", context.purposeOfUse(), context.legalBasis(),
-                context.caseReference(), context.requestingOfficer(), interaction, context.resourceType(), target,
-                decided.outcome(), found.escalation().ruleId(), found.escalation().policyVersion(), decided.code(), 0,
-                patients, List.of(), List.of(), List.of(), "", found.id(), reviewer);
     }
 
     private Optional<StaffSessions.Session> sessionOf(HttpServletRequest request) {

@@ -331,6 +331,30 @@ public final class ReviewCases {
         return reread(id);
     }
 
+    /** The pending cases whose expiry is at or before {@code now}, oldest first, at most {@code limit}. */
+    public List<ReviewCase> expiring(Instant now, int limit) {
+        Objects.requireNonNull(now, "now");
+        return query(SELECT + "WHERE state = 'PENDING' AND expires_ms <= ? ORDER BY expires_ms, case_id LIMIT ?",
+                s -> {
+                    s.setLong(1, now.toEpochMilli());
+                    s.setInt(2, limit);
+                });
+    }
+
+    /**
+     * Marks one pending case EXPIRED if its expiry is at or before {@code now}.
+     *
+     * @return whether this call expired it (false when it was decided or expired meanwhile)
+     */
+    public boolean expire(String id, Instant now) {
+        Objects.requireNonNull(now, "now");
+        return update("UPDATE review_case SET state = 'EXPIRED', row_version = row_version + 1"
+                + " WHERE case_id = ? AND state = 'PENDING' AND expires_ms <= ?", s -> {
+                    s.setString(1, id);
+                    s.setLong(2, now.toEpochMilli());
+                }, "expire case " + id) == 1;
+    }
+
     /**
      * Marks every pending case whose expiry is at or before {@code now} as EXPIRED.
      *
