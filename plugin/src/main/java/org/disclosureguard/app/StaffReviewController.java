@@ -109,6 +109,14 @@ class StaffReviewController {
             return page(404, ReviewPages.message("No such request", "There is no request with this id waiting for "
                     + "your role.", ReviewPages.BASE_PATH, "Back to the list"));
         }
+        try {
+            recorder.record(ReviewAudit.entry(found.get(), AuditOutcome.ESCALATE, "", session.get().member().id(),
+                    AuditConfiguration.instanceName(properties), Instant.now()), List.of(), List.of());
+        } catch (RuntimeException e) {
+            return page(503, ReviewPages.message("Not available", "Opening this request could not be recorded in "
+                    + "the audit trail, so it is not shown. Try again shortly.", ReviewPages.BASE_PATH,
+                    "Back to the list"));
+        }
         return page(200, ReviewPages.casePage(found.get(), session.get().csrf(), Instant.now()));
     }
 

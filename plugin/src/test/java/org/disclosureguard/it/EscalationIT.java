@@ -120,7 +120,11 @@ class EscalationIT {
         assertThat(patient.has("address")).isFalse();
         assertThat(patient.has("name")).isTrue();
         assertThat(audit.forPatient("9000000009", 0, 10_000)).anyMatch(e -> e.entry().reviewCase().equals(caseId)
-                && e.entry().reviewer().equals("cg-anne") && e.entry().status() == 0);
+                && e.entry().reviewer().equals("cg-anne") && e.entry().status() == 0
+                && e.entry().outcome() == AuditOutcome.REDACT);
+        assertThat(audit.forPatient("9000000009", 0, 10_000)).as("opening the case page is recorded too")
+                .anyMatch(e -> e.entry().reviewCase().equals(caseId) && e.entry().reviewer().equals("cg-anne")
+                        && e.entry().outcome() == AuditOutcome.ESCALATE);
     }
 
     @Test
