@@ -114,6 +114,7 @@ public final class DisclosureControl {
     private final PolicyStore policies;
     private final TreeRedactor redactor;
     private final String audience;
+    private final RequestLimits limits;
 
     /**
      * @param authenticator identifies requesters
@@ -123,10 +124,32 @@ public final class DisclosureControl {
      */
     public DisclosureControl(RequesterAuthenticator authenticator, PolicyStore policies, TreeRedactor redactor,
             String audience) {
+        this(authenticator, policies, redactor, audience, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #DisclosureControl(RequesterAuthenticator, PolicyStore, TreeRedactor, String)}, with the clock the
+     * request limits count by.
+     */
+    public DisclosureControl(RequesterAuthenticator authenticator, PolicyStore policies, TreeRedactor redactor,
+            String audience, java.time.Clock clock) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.audience = audience == null || audience.isBlank() ? null : audience.strip();
+        this.limits = new RequestLimits(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /**
+     * Holds an answer to the requester's limit of distinct patients per day (the policy's {@code limits}): it is
+     * released only if the patients it names stay within the limit, and they are then counted.
+     *
+     * @throws Refusal 429 when they would not; nothing may then be released
+     */
+    void admitPatients(Admission admission, RequestRecord record) {
+        List<String> patients = record.patientsOnRecord().stream().map(PatientOnRecord::id).toList();
+        limits.admitPatients(admission.context().requester(),
+                admission.engine().limitFor(admission.context().requester()), patients);
     }
 
     /**
@@ -161,6 +184,7 @@ public final class DisclosureControl {
             }
         }
         PolicyEngine engine = policies.current();
+        limits.countRequest(requester, engine.limitFor(requester));
         Decision decision = engine.decideRequest(context);
         record.decided(decision);
         if (!decision.releases()) {

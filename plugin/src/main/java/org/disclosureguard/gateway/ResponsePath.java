@@ -457,6 +457,7 @@ public final class ResponsePath {
         } catch (IllegalArgumentException e) {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }
+        control.admitPatients(admission, record);
         return answer(request, response, resource, decision);
     }
 

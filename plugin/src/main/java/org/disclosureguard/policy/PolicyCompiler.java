@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ import org.disclosureguard.labels.Vocabulary;
 final class PolicyCompiler {
 
     private static final Set<String> TOP_KEYS =
-            Set.of("version", "description", "requesterClasses", "purposes", "legalBases", "rules");
+            Set.of("version", "description", "requesterClasses", "purposes", "legalBases", "rules", "limits");
     private static final Set<String> RULE_KEYS =
             Set.of("id", "description", "stage", "when", "then", "withhold", "obligations", "reason", "reviewer");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -136,7 +137,51 @@ final class PolicyCompiler {
             for (YamlNode ruleNode : root.require("rules").items()) {
                 rules.add(rule(ruleNode, ids));
             }
-            return new PolicyEngine(source, version, description, classes, purposes, bases, rules);
+            List<Limit> limits = root.get("limits") == null ? List.of() : limits(root.get("limits"), classes);
+            return new PolicyEngine(source, version, description, classes, purposes, bases, rules, limits);
+        }
+
+        private List<Limit> limits(YamlNode node, Set<String> classes) {
+            List<Limit> limits = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (YamlNode item : node.items()) {
+                item.requireOnlyKeys(Set.of("class", "requester", "requestsPerMinute", "patientsPerDay"));
+                YamlNode classNode = item.get("class");
+                YamlNode requesterNode = item.get("requester");
+                if ((classNode == null) == (requesterNode == null)) {
+                    throw item.error(PolicyError.POLICY_STRUCTURE.format(
+                            "a limit names either a class (or '*' for every outside requester) or a requester"));
+                }
+                String requesterClass = classNode == null ? "" : classNode.text();
+                if (classNode != null && !Limit.ANY_CLASS.equals(requesterClass)
+                        && !classes.contains(requesterClass)) {
+                    throw classNode.error(PolicyError.UNKNOWN_CODE.format("'" + requesterClass
+                            + "' is not one of the requesterClasses " + classes + " or '*'"));
+                }
+                String requester = requesterNode == null ? "" : requesterNode.text();
+                if (!seen.add(requester.isEmpty() ? "class:" + requesterClass : "requester:" + requester)) {
+                    throw item.error(PolicyError.POLICY_STRUCTURE.format("this limit is given twice"));
+                }
+                int perMinute = count(item.get("requestsPerMinute"));
+                int perDay = count(item.get("patientsPerDay"));
+                if (perMinute == 0 && perDay == 0) {
+                    throw item.error(PolicyError.POLICY_STRUCTURE.format(
+                            "a limit gives requestsPerMinute, patientsPerDay or both"));
+                }
+                limits.add(new Limit(requester, requesterClass, perMinute, perDay));
+            }
+            return limits;
+        }
+
+        private static int count(YamlNode node) {
+            if (node == null) {
+                return 0;
+            }
+            int value = node.integer();
+            if (value < 1 || value > 1_000_000) {
+                throw node.error(PolicyError.POLICY_STRUCTURE.format("a limit is a whole number from 1 to 1000000"));
+            }
+            return value;
         }
 
         private Set<String> codes(YamlNode node, String what, boolean required) {

@@ -81,9 +81,16 @@ public final class PolicyEngine {
     private final Set<String> purposes;
     private final Set<String> legalBases;
     private final List<CompiledRule> rules;
+    private final List<Limit> limits;
 
     PolicyEngine(String source, String version, String description, Set<String> requesterClasses,
             Set<String> purposes, Set<String> legalBases, List<CompiledRule> rules) {
+        this(source, version, description, requesterClasses, purposes, legalBases, rules, List.of());
+    }
+
+    PolicyEngine(String source, String version, String description, Set<String> requesterClasses,
+            Set<String> purposes, Set<String> legalBases, List<CompiledRule> rules, List<Limit> limits) {
+        this.limits = List.copyOf(limits);
         this.source = source;
         this.version = version;
         this.description = description;
@@ -295,6 +302,30 @@ public final class PolicyEngine {
     /** The rule with this id, if the policy has one. */
     public Optional<Rule> rule(String id) {
         return rules.stream().map(CompiledRule::rule).filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /** The limits of the policy file, in file order. */
+    public List<Limit> limits() {
+        return limits;
+    }
+
+    /**
+     * The limit for a requester: the most specific that applies (by requester id, then by class, then
+     * {@code '*'}), or {@link Limit#NONE}; always {@link Limit#NONE} for the practice's own requesters.
+     */
+    public Limit limitFor(Requester requester) {
+        if (requester.internal()) {
+            return Limit.NONE;
+        }
+        Limit chosen = Limit.NONE;
+        int best = -1;
+        for (Limit limit : limits) {
+            if (limit.appliesTo(requester) && limit.specificity() > best) {
+                chosen = limit;
+                best = limit.specificity();
+            }
+        }
+        return chosen;
     }
 
     /** The declared requester classes, in file order. */

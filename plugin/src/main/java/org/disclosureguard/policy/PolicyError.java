@@ -30,7 +30,11 @@ public enum PolicyError {
     RELOAD_FAILED("DG-2201", "a new policy file was refused; the last good policy stays in force"),
 
     SCENARIO_INVALID("DG-2301", "a scenario file is not valid"),
-    SCENARIO_FOLDER("DG-2302", "the scenario folder is missing or holds no scenario files");
+    SCENARIO_FOLDER("DG-2302", "the scenario folder is missing or holds no scenario files"),
+
+    REQUESTS_PER_MINUTE("DG-2401", "the requester has made more requests this minute than the policy's limit allows"),
+    PATIENTS_PER_DAY("DG-2402",
+            "the requester has received data about as many patients today as the policy's limit allows");
 
     private final String code;
     private final String summary;
