@@ -128,6 +128,36 @@ class EscalationIT {
     }
 
     @Test
+    void theCaldicottGuardian_refusesInTheBrowser_andTheRequesterIsToldWhy() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+
+        WebDriver browser = Chromium.start(Path.of("target", "escalation-it-chromium-refuse"));
+        try {
+            browser.get("http://127.0.0.1:" + port + "/staff/login");
+            browser.findElement(By.id("id")).sendKeys("cg-anne");
+            browser.findElement(By.id("password")).sendKeys(GUARDIAN_PASSWORD);
+            browser.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            browser.findElement(By.id("reason")).sendKeys("No conviction for a serious crime is evidenced.");
+            browser.findElement(By.xpath("//button[contains(., 'Refuse')]")).click();
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+            browser.get("http://127.0.0.1:" + port + "/staff/reviews");
+            assertThat(browser.findElements(By.cssSelector("a[href$='" + caseId + "']")))
+                    .as("a decided case leaves the queue").isEmpty();
+        } finally {
+            browser.quit();
+        }
+
+        HttpResponse<String> refused = poll(poll, immigration());
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(refused.body()).at("/entry/0/response/outcome").toString()).contains("DG-5101")
+                .contains("No conviction for a serious crime is evidenced.");
+    }
+
+    @Test
     void aDecisionPostedWithoutTheSessionsCsrfToken_isRefused() throws Exception {
         HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
                 .header("Authorization", "Bearer " + immigration()));
