@@ -19,11 +19,13 @@ import java.util.Properties;
  * {@link NoticeText#summary} (no patient identifier), body {@link NoticeText#body} (the patient's id in the practice
  * system and a masked NHS number, nothing else about the patient). The notice id is the {@code Message-ID}, so a
  * retried message can be recognised as the same one. A refused connection, a timeout or a rejected message is a
- * {@link DeliveryException}.
+ * {@link DeliveryException}. In daily-digest mode ({@link DigestSender}) it sends one message per digest to the same
+ * addresses, subject {@link DigestText#subject}, body {@link DigestText#body}, with the digest id as its
+ * {@code Message-ID}.
  *
  * <p>Thread-safe (one immutable {@link Session}; each delivery opens its own transport).
  */
-public final class EmailChannel implements NotificationChannel {
+public final class EmailChannel implements NotificationChannel, DigestChannel {
 
     /** The channel name. */
     public static final String NAME = "email";
@@ -81,14 +83,30 @@ public final class EmailChannel implements NotificationChannel {
 
     @Override
     public void deliver(Notice notice) throws DeliveryException {
+        send(notice.noticeId(), NoticeText.summary(notice), NoticeText.body(notice), "X-DG-Notice-Id");
+    }
+
+    /** Every e-mail goes to the practice's one address list: one digest for all notices. */
+    @Override
+    public String recipientOf(Notice notice) {
+        return "";
+    }
+
+    /** Sends one message listing every notice of the digest, its {@code Message-ID} from the digest id. */
+    @Override
+    public void deliverDigest(Digest digest) throws DeliveryException {
+        send(digest.digestId(), DigestText.subject(digest), DigestText.body(digest), "X-DG-Digest-Id");
+    }
+
+    private void send(String id, String subject, String body, String idHeader) throws DeliveryException {
         try {
-            MimeMessage message = new IdentifiedMessage(session, "<" + notice.noticeId() + "@disclosureguard>");
+            MimeMessage message = new IdentifiedMessage(session, "<" + id + "@disclosureguard>");
             message.setFrom(from);
             message.setRecipients(MimeMessage.RecipientType.TO, to);
-            message.setSubject(NoticeText.summary(notice), "UTF-8");
-            message.setText(NoticeText.body(notice), "UTF-8");
+            message.setSubject(subject, "UTF-8");
+            message.setText(body, "UTF-8");
             message.setSentDate(Date.from(clock.instant()));
-            message.setHeader("X-DG-Notice-Id", notice.noticeId());
+            message.setHeader(idHeader, id);
             if (user == null) {
                 Transport.send(message);
             } else {

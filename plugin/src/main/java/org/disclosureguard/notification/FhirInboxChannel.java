@@ -29,14 +29,20 @@ import org.hl7.fhir.r4.model.Reference;
  * {@link DeliveryException#retryAfter()}, which the relay honours. (A 410 from the practice's own server is an
  * ordinary failure: the GP system's inbox is never disabled.)
  *
+ * <p>In daily-digest mode ({@link DigestSender}) it writes one Communication per clinician per digest: recipient the
+ * clinician, {@code about} each patient, the {@link DigestText} as topic and payload, and identifier
+ * {@value #DIGEST_IDENTIFIER_SYSTEM}|digest id (conditional create as above).
+ *
  * <p>Thread-safe.
  */
-public final class FhirInboxChannel implements NotificationChannel {
+public final class FhirInboxChannel implements NotificationChannel, DigestChannel {
 
     /** The channel name. */
     public static final String NAME = "fhir-inbox";
     /** The identifier system of the Communications the guard writes. */
     public static final String IDENTIFIER_SYSTEM = "https://fhir.disclosureguard.org/Id/notice";
+    /** The identifier system of the digest Communications the guard writes. */
+    public static final String DIGEST_IDENTIFIER_SYSTEM = "https://fhir.disclosureguard.org/Id/notice-digest";
     /** The category code system. */
     public static final String CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/communication-category";
 
@@ -78,14 +84,34 @@ public final class FhirInboxChannel implements NotificationChannel {
 
     @Override
     public void deliver(Notice notice) throws DeliveryException {
-        String body = fhir.newJsonParser().encodeResourceToString(communication(notice));
+        post(communication(notice), IDENTIFIER_SYSTEM, notice.noticeId());
+    }
+
+    /** A digest goes to the notices' registered clinician: one digest per clinician (empty: none on record). */
+    @Override
+    public String recipientOf(Notice notice) {
+        return notice.clinicianReference();
+    }
+
+    /**
+     * Writes one Communication listing every notice of the digest, addressed to the clinician, with a conditional
+     * create on the digest id.
+     */
+    @Override
+    public void deliverDigest(Digest digest) throws DeliveryException {
+        post(communication(digest), DIGEST_IDENTIFIER_SYSTEM, digest.digestId());
+    }
+
+    private void post(Communication communication, String identifierSystem, String identifier)
+            throws DeliveryException {
+        String body = fhir.newJsonParser().encodeResourceToString(communication);
         HttpRequest.Builder request = HttpRequest.newBuilder(communicationEndpoint)
                 .timeout(timeout)
                 .header("Content-Type", "application/fhir+json; charset=UTF-8")
                 .header("Accept", "application/fhir+json")
                 .header("Prefer", "return=minimal")
                 .header("If-None-Exist", "identifier=" + URLEncoder.encode(
-                        IDENTIFIER_SYSTEM + "|" + notice.noticeId(), StandardCharsets.UTF_8))
+                        identifierSystem + "|" + identifier, StandardCharsets.UTF_8))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         headers.forEach(request::header);
         HttpResponse<String> response;
@@ -132,6 +158,30 @@ public final class FhirInboxChannel implements NotificationChannel {
         c.setSent(Date.from(clock.instant()));
         c.getTopic().setText(NoticeText.summary(notice));
         c.addPayload().setContent(new org.hl7.fhir.r4.model.StringType(NoticeText.body(notice)));
+        return c;
+    }
+
+    /**
+     * The Communication for a digest: {@code recipient} the clinician (none when the group has no clinician on
+     * record), {@code about} each patient once, {@code subject} only when every notice is about one patient.
+     */
+    Communication communication(Digest digest) {
+        Communication c = new Communication();
+        c.addIdentifier().setSystem(DIGEST_IDENTIFIER_SYSTEM).setValue(digest.digestId());
+        c.setStatus(Communication.CommunicationStatus.COMPLETED);
+        c.addCategory().addCoding().setSystem(CATEGORY_SYSTEM).setCode("notification").setDisplay("Notification");
+        java.util.List<String> patients = digest.notices().stream().map(Notice::patientId).distinct().toList();
+        if (patients.size() == 1) {
+            c.setSubject(new Reference("Patient/" + patients.get(0)));
+        }
+        patients.forEach(p -> c.addAbout(new Reference("Patient/" + p)));
+        if (!digest.recipient().isEmpty()) {
+            c.addRecipient(new Reference(digest.recipient()));
+        }
+        c.setSender(new Reference().setDisplay(senderDisplay));
+        c.setSent(Date.from(clock.instant()));
+        c.getTopic().setText(DigestText.subject(digest));
+        c.addPayload().setContent(new org.hl7.fhir.r4.model.StringType(DigestText.body(digest)));
         return c;
     }
 }

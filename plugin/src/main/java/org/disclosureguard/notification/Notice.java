@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * What the patient's registered clinician is told about one disclosure of one patient's data: who received it,
- * when, why and on what basis, what kinds of records, and where the details are. Thin by design: it never carries
+ * when, why and on what basis, what kinds of records, and where the details are. A notice of a restricted-record kind
+ * ({@link #restricted()}) tells instead that a request for a restricted patient's record was held for review or
+ * refused; it lists no records, since nothing was released. Thin by design: it never carries
  * the disclosed data, the request as sent, or any identifier of the patient beyond the logical id in the
  * practice's own server and a masked NHS number. Immutable; built by {@link NoticeFactory}, stored in the outbox as
  * JSON ({@link NoticeJson}) and rendered by each channel ({@link NoticeText}).
@@ -31,6 +33,9 @@ import java.util.Objects;
  * @param withheldElements how many elements were withheld
  * @param reviewer the Caldicott Guardian who approved the release, or empty
  * @param detailsLink where the details are in the practice's own system, or empty when no base URL is configured
+ * @param kind what the notice is about: {@link #DISCLOSURE} (data was released), {@link #RESTRICTED_HELD} (a request
+ *     for a restricted record was held for review; nothing released) or {@link #RESTRICTED_REFUSED} (a request for a
+ *     restricted record was refused; nothing released)
  */
 public record Notice(
         String noticeId,
@@ -51,7 +56,15 @@ public record Notice(
         Map<String, Integer> records,
         int withheldElements,
         String reviewer,
-        String detailsLink) {
+        String detailsLink,
+        String kind) {
+
+    /** The kind of a notice about data released to an outside party. */
+    public static final String DISCLOSURE = "disclosure";
+    /** The kind of a notice about a request for a restricted patient's record held for review (nothing released). */
+    public static final String RESTRICTED_HELD = "restricted-held";
+    /** The kind of a notice about a request for a restricted patient's record that was refused (nothing released). */
+    public static final String RESTRICTED_REFUSED = "restricted-refused";
 
     public Notice {
         Objects.requireNonNull(noticeId, "noticeId");
@@ -72,6 +85,26 @@ public record Notice(
                 new LinkedHashMap<>(Objects.requireNonNull(records, "records")));
         reviewer = orEmpty(reviewer);
         detailsLink = orEmpty(detailsLink);
+        kind = kind == null || kind.isEmpty() ? DISCLOSURE : kind;
+        if (!kind.equals(DISCLOSURE) && !kind.equals(RESTRICTED_HELD) && !kind.equals(RESTRICTED_REFUSED)) {
+            throw new IllegalArgumentException("Unknown notice kind: " + kind);
+        }
+    }
+
+    /** A {@link #DISCLOSURE} notice; the parameters as in the canonical constructor. */
+    public Notice(String noticeId, long auditSeq, String requestId, Instant time, String patientId,
+                  String maskedNhsNumber, String clinicianReference, String organisation, String requesterClass,
+                  String requesterClassText, String purposeOfUse, String purposeOfUseText, String legalBasis,
+                  String legalBasisText, String caseReference, Map<String, Integer> records, int withheldElements,
+                  String reviewer, String detailsLink) {
+        this(noticeId, auditSeq, requestId, time, patientId, maskedNhsNumber, clinicianReference, organisation,
+                requesterClass, requesterClassText, purposeOfUse, purposeOfUseText, legalBasis, legalBasisText,
+                caseReference, records, withheldElements, reviewer, detailsLink, DISCLOSURE);
+    }
+
+    /** Whether this notice is about a request for a restricted record that released nothing (held or refused). */
+    public boolean restricted() {
+        return !DISCLOSURE.equals(kind);
     }
 
     /** The number of resources released, over all types. */

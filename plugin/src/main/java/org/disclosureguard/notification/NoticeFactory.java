@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.disclosureguard.audit.AuditEntry;
+import org.disclosureguard.audit.AuditOutcome;
 
 /**
  * Builds the {@link Notice}s for one disclosure: one per patient the audit entry names. It reads only the entry's
@@ -81,6 +82,74 @@ public final class NoticeFactory {
     }
 
     /**
+     * The notices for a request about a restricted patient's record that was held for review ({@code escalate}) or
+     * refused by the policy ({@code deny}), recorded as audit entry {@code seq}: one per subject, of kind
+     * {@link Notice#RESTRICTED_HELD} or {@link Notice#RESTRICTED_REFUSED}. Nothing was released, so the notice lists no
+     * records ({@code records} empty, no withheld elements).
+     *
+     * @param entry an entry from an outside requester with outcome {@code escalate} or {@code deny}
+     * @param seq its sequence number in the audit chain
+     * @param subjects the restricted patients the request was about (see {@link #checkRestrictedSubjects})
+     * @return one notice per subject, in the order given
+     * @throws IllegalArgumentException when the entry is not such a request or the subjects do not fit it
+     */
+    public List<Notice> restrictedNotices(AuditEntry entry, long seq, List<NoticeSubject> subjects) {
+        checkRestrictedSubjects(entry, subjects);
+        String kind = entry.outcome() == AuditOutcome.ESCALATE ? Notice.RESTRICTED_HELD : Notice.RESTRICTED_REFUSED;
+        List<Notice> out = new ArrayList<>();
+        for (NoticeSubject subject : subjects) {
+            String patient = subject.patientId();
+            out.add(new Notice(restrictedNoticeId(seq, entry.requestId(), patient), seq, entry.requestId(),
+                    entry.time(), patient, subject.maskedNhsNumber(), subject.clinicianReference(),
+                    plain(entry.organisation()), plain(entry.requesterClass()),
+                    plain(words.requesterClass(entry.requesterClass())), plain(entry.purposeOfUse()),
+                    plain(words.purposeOfUse(entry.purposeOfUse())), plain(entry.legalBasis()),
+                    plain(words.legalBasis(entry.legalBasis())), plain(entry.caseReference()), Map.of(), 0,
+                    plain(entry.reviewer()), detailsBase.isEmpty() ? "" : detailsBase + urlSafe(entry.requestId()),
+                    kind));
+        }
+        return out;
+    }
+
+    /** Whether a held or refused request of this entry can have restricted-record notices. */
+    static boolean heldOrRefusedOutside(AuditEntry entry) {
+        return !entry.internal() && (entry.outcome() == AuditOutcome.ESCALATE || entry.outcome() == AuditOutcome.DENY);
+    }
+
+    /**
+     * Checks, before anything is written, the subjects of restricted-record notices: the entry is an outside
+     * request held ({@code escalate}) or refused ({@code deny}); there is at least one subject and none twice; and
+     * each subject is a patient the entry names by logical id, unless the entry names a patient by identifier only
+     * ({@code system|value}, a refused search by NHS number), whom the gateway resolved to the subject.
+     *
+     * @throws IllegalArgumentException otherwise (DG-6006, DG-6007)
+     */
+    static void checkRestrictedSubjects(AuditEntry entry, List<NoticeSubject> subjects) {
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(subjects, "subjects");
+        if (!heldOrRefusedOutside(entry)) {
+            throw new IllegalArgumentException("DG-6006: audit entry for request " + entry.requestId() + " is not an "
+                    + "outside request held for review or refused (outcome " + entry.outcome().code()
+                    + "); no restricted-record notice is due");
+        }
+        if (subjects.isEmpty()) {
+            throw new IllegalArgumentException("DG-6007: a restricted-record notice needs the restricted patient as "
+                    + "a notice subject; none was given for request " + entry.requestId());
+        }
+        boolean byIdentifier = entry.patients().stream().anyMatch(p -> p.contains("|"));
+        Set<String> named = new HashSet<>();
+        for (NoticeSubject subject : subjects) {
+            if (!named.add(subject.patientId())) {
+                throw new IllegalArgumentException("DG-6007: patient " + subject.patientId() + " is named twice");
+            }
+            if (!byIdentifier && !entry.patients().contains(subject.patientId())) {
+                throw new IllegalArgumentException("DG-6007: patient " + subject.patientId() + " is not among the "
+                        + "patients of audit entry for request " + entry.requestId() + " " + entry.patients());
+            }
+        }
+    }
+
+    /**
      * Checks, before anything is written, that {@code subjects} name exactly the entry's patients.
      *
      * @throws IllegalArgumentException otherwise (DG-6006, DG-6007)
@@ -122,6 +191,11 @@ public final class NoticeFactory {
 
     static String noticeId(long seq, String requestId, String patientId) {
         return UUID.nameUUIDFromBytes(("disclosure-notice|" + seq + "|" + requestId + "|" + patientId)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    static String restrictedNoticeId(long seq, String requestId, String patientId) {
+        return UUID.nameUUIDFromBytes(("restricted-notice|" + seq + "|" + requestId + "|" + patientId)
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 

@@ -24,6 +24,7 @@ public final class NoticeJson {
     public static ObjectNode toNode(Notice n) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("noticeId", n.noticeId());
+        o.put("kind", n.kind());
         o.put("auditSeq", n.auditSeq());
         o.put("requestId", n.requestId());
         o.put("time", n.time().toString());
@@ -74,7 +75,8 @@ public final class NoticeJson {
                     o.path("purposeOfUse").path("code").asText(""), o.path("purposeOfUse").path("text").asText(""),
                     o.path("legalBasis").path("code").asText(""), o.path("legalBasis").path("text").asText(""),
                     o.path("caseReference").asText(""), records, o.path("withheldElements").asInt(),
-                    o.path("reviewer").asText(""), o.path("detailsLink").asText(""));
+                    o.path("reviewer").asText(""), o.path("detailsLink").asText(""),
+                    o.path("kind").asText(Notice.DISCLOSURE));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("Not a stored notice: " + e.getMessage(), e);
         }

@@ -13,19 +13,30 @@ import java.util.stream.Collectors;
  */
 public final class NoticeText {
 
-    private static final DateTimeFormatter WHEN =
+    static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("d MMMM yyyy 'at' HH:mm z", Locale.UK).withZone(ZoneId.of("Europe/London"));
 
     private NoticeText() {
     }
 
-    /** {@code Patient data disclosed to Metropolitan Police (police)}: no patient identifier. */
+    /**
+     * {@code Patient data disclosed to Metropolitan Police (police)}: no patient identifier. For a restricted record:
+     * {@code Request for a restricted record held for review: Metropolitan Police (police)} or
+     * {@code Request for a restricted record refused: ...}.
+     */
     public static String summary(Notice notice) {
-        return "Patient data disclosed to " + requester(notice);
+        return switch (notice.kind()) {
+            case Notice.RESTRICTED_HELD -> "Request for a restricted record held for review: " + requester(notice);
+            case Notice.RESTRICTED_REFUSED -> "Request for a restricted record refused: " + requester(notice);
+            default -> "Patient data disclosed to " + requester(notice);
+        };
     }
 
     /** The text for a clinician. */
     public static String body(Notice notice) {
+        if (notice.restricted()) {
+            return restrictedBody(notice);
+        }
         StringBuilder text = new StringBuilder();
         text.append("Data about your patient ").append(patient(notice)).append(" was disclosed to ")
                 .append(requester(notice)).append(" on ").append(WHEN.format(notice.time())).append(".\n");
@@ -57,6 +68,41 @@ public final class NoticeText {
         return text.toString();
     }
 
+    /** The text of a notice about a held or refused request for a restricted record: it says nothing was released. */
+    private static String restrictedBody(Notice notice) {
+        boolean held = Notice.RESTRICTED_HELD.equals(notice.kind());
+        StringBuilder text = new StringBuilder();
+        text.append("A request for your patient's restricted record ").append(patient(notice)).append(" from ")
+                .append(requester(notice)).append(" on ").append(WHEN.format(notice.time()))
+                .append(held ? " was held for review by the Caldicott Guardian.\n" : " was refused.\n");
+        text.append("Nothing was released").append(held ? " while the request is held" : "").append(".\n");
+        if (!notice.purposeOfUse().isEmpty()) {
+            text.append("Purpose stated: ").append(coded(notice.purposeOfUseText(), notice.purposeOfUse()))
+                    .append(".\n");
+        }
+        if (!notice.legalBasis().isEmpty()) {
+            text.append("Legal basis cited: ").append(coded(notice.legalBasisText(), notice.legalBasis()))
+                    .append(".\n");
+        }
+        if (!notice.caseReference().isEmpty()) {
+            text.append("Their case reference: ").append(notice.caseReference()).append(".\n");
+        }
+        if (!notice.reviewer().isEmpty()) {
+            text.append(held ? "Reviewer: " : "Refused by the Caldicott Guardian: ").append(notice.reviewer())
+                    .append(".\n");
+        }
+        if (held) {
+            text.append("If the request is approved and data is released, you will be told of that disclosure "
+                    + "separately.\n");
+        }
+        if (!notice.detailsLink().isEmpty()) {
+            text.append("Details: ").append(notice.detailsLink()).append('\n');
+        }
+        text.append("Notice ").append(notice.noticeId()).append(", request ").append(notice.requestId())
+                .append(", audit entry ").append(notice.auditSeq()).append(".\n");
+        return text.toString();
+    }
+
     static String patient(Notice notice) {
         return notice.maskedNhsNumber().isEmpty()
                 ? "Patient/" + notice.patientId()
@@ -69,11 +115,11 @@ public final class NoticeText {
                 : organisation + " (" + notice.requesterClassText() + ")";
     }
 
-    private static String coded(String text, String code) {
+    static String coded(String text, String code) {
         return text.equals(code) ? code : text + " [" + code + "]";
     }
 
-    private static String records(Map<String, Integer> records) {
+    static String records(Map<String, Integer> records) {
         if (records.isEmpty()) {
             return "none";
         }

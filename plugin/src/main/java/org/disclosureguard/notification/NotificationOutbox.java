@@ -28,7 +28,8 @@ import org.disclosureguard.audit.TransactionalWrite;
  * {@code JdbcAuditStore.append(entry, writes)}: inside the audit entry's transaction, with the entry's sequence
  * number, it builds the entry's notices and inserts one {@code pending} row per notice and configured channel. The
  * disclosure's audit entry and its notification rows therefore commit together or not at all. For an entry that is
- * not a disclosure it gives no write.
+ * not a disclosure it gives no write, except that {@link #writesFor(AuditEntry, List, boolean)} gives restricted-record
+ * notices for an outside request about a restricted record that was held for review or refused.
  *
  * <p><b>Reading.</b> {@link #health} counts pending and failed rows and the age of the oldest pending one;
  * {@link #rows} lists a notice's rows (for operations and tests); {@link #requeueFailed} puts dead letters back;
@@ -103,6 +104,34 @@ public final class NotificationOutbox {
         NoticeFactory.checkSubjects(entry, subjects);
         List<NoticeSubject> copy = List.copyOf(subjects);
         return List.of((connection, seq) -> insert(connection, factory.notices(entry, seq, copy)));
+    }
+
+    /**
+     * The writes to run in the audit append's transaction for this entry, with notices for a restricted patient.
+     *
+     * <p>For a disclosure, exactly as {@link #writesFor(AuditEntry, List)}: {@code restrictedRecord} changes nothing
+     * (the disclosure notice is the same). For a request from an outside party that was held for review
+     * ({@code escalate}) or refused by the policy ({@code deny}) and {@code restrictedRecord} is true, one write that
+     * inserts a restricted-record notice ({@link Notice#RESTRICTED_HELD} or {@link Notice#RESTRICTED_REFUSED}) per
+     * subject on every channel. Otherwise no write.
+     *
+     * @param entry the audit entry about to be appended
+     * @param subjects for a disclosure, one per patient of {@code entry.patients()}; for a held or refused request
+     *     about a restricted record, the restricted patients it was about (each named in {@code entry.patients()} by
+     *     logical id, or resolved from an identifier the entry names), at least one
+     * @param restrictedRecord whether the request was about a patient whose record is restricted
+     * @return at most one write
+     * @throws IllegalArgumentException (before anything is written) when the subjects do not fit the entry
+     */
+    public List<TransactionalWrite> writesFor(AuditEntry entry, List<NoticeSubject> subjects,
+                                              boolean restrictedRecord) {
+        Objects.requireNonNull(entry, "entry");
+        if (entry.disclosure() || !restrictedRecord || !NoticeFactory.heldOrRefusedOutside(entry)) {
+            return writesFor(entry, subjects);
+        }
+        NoticeFactory.checkRestrictedSubjects(entry, subjects);
+        List<NoticeSubject> copy = List.copyOf(subjects);
+        return List.of((connection, seq) -> insert(connection, factory.restrictedNotices(entry, seq, copy)));
     }
 
     /** Inserts pending rows for the notices, one per configured channel, on the caller's connection. */

@@ -50,6 +50,10 @@ public final class WebhookChannel implements NotificationChannel {
     public static final String NAME = "webhook";
     /** The event type of the message. */
     public static final String EVENT_TYPE = "disclosure.notice";
+    /** The event type of a notice that a request for a restricted patient's record was held for review. */
+    public static final String RESTRICTED_HELD_TYPE = "restricted-record.held";
+    /** The event type of a notice that a request for a restricted patient's record was refused. */
+    public static final String RESTRICTED_REFUSED_TYPE = "restricted-record.refused";
 
     private static final String SECRET_PREFIX = "whsec_";
     private static final String SIGNING_KEY_PREFIX = "whsk_";
@@ -290,7 +294,11 @@ public final class WebhookChannel implements NotificationChannel {
     /** The message body for a notice. */
     static String body(Notice notice) {
         ObjectNode message = MAPPER.createObjectNode();
-        message.put("type", EVENT_TYPE);
+        message.put("type", switch (notice.kind()) {
+            case Notice.RESTRICTED_HELD -> RESTRICTED_HELD_TYPE;
+            case Notice.RESTRICTED_REFUSED -> RESTRICTED_REFUSED_TYPE;
+            default -> EVENT_TYPE;
+        });
         message.put("timestamp", notice.time().toString());
         message.set("data", NoticeJson.toNode(notice));
         return message.toString();

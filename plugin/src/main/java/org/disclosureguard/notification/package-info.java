@@ -12,7 +12,12 @@
  * retries with back-off until delivered or dead-lettered, honouring a receiver's {@code Retry-After} and disabling a
  * webhook whose receiver answers {@code 410 Gone} (state shared by instances in {@code notification_channel_state});
  * it reports what it did to a {@link org.disclosureguard.notification.NotificationMetrics}. Delivery is at least
- * once; the notice id is the idempotency key. See {@code docs/notifications.md}.
+ * once; the notice id is the idempotency key. A held or refused request about a restricted patient's record gets a
+ * notice of its own kind when the gateway asks for it ({@code NotificationOutbox.writesFor(entry, subjects, true)}).
+ * A channel in daily-digest mode is delivered by a {@link org.disclosureguard.notification.DigestSender} instead of
+ * the relay: one {@link org.disclosureguard.notification.Digest} per recipient per day through its
+ * {@link org.disclosureguard.notification.DigestChannel}, at a {@link org.disclosureguard.notification.DigestSchedule}.
+ * See {@code docs/notifications.md}.
  *
  * <p>Core package: depends on {@code audit}, {@code fhir-profiles}, the JDK (HttpClient, JDBC), Jackson, HAPI FHIR's
  * R4 model, Bouncy Castle (Ed25519), Jakarta Mail and SLF4J. It must not depend on Spring, the servlet API or any

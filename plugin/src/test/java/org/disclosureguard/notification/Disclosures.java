@@ -59,6 +59,10 @@ final class Disclosures {
             this.now = start;
         }
 
+        void set(Instant to) {
+            now = to;
+        }
+
         void advance(java.time.Duration by) {
             now = now.plus(by);
         }

@@ -36,6 +36,7 @@ class FhirInboxChannelIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATIENT = "dg-notify-pat-1";
     private static final String GP = "Practitioner/dg-notify-gp-1";
+    private static final String PATIENT_2 = "dg-notify-pat-2";
 
     private static URI base;
 
@@ -45,6 +46,8 @@ class FhirInboxChannelIT {
         put("Practitioner/dg-notify-gp-1", "{\"resourceType\":\"Practitioner\",\"id\":\"dg-notify-gp-1\","
                 + "\"name\":[{\"family\":\"Okafor\",\"prefix\":[\"Dr\"]}]}");
         put("Patient/" + PATIENT, "{\"resourceType\":\"Patient\",\"id\":\"" + PATIENT + "\","
+                + "\"generalPractitioner\":[{\"reference\":\"" + GP + "\"}]}");
+        put("Patient/" + PATIENT_2, "{\"resourceType\":\"Patient\",\"id\":\"" + PATIENT_2 + "\","
                 + "\"generalPractitioner\":[{\"reference\":\"" + GP + "\"}]}");
     }
 
@@ -115,6 +118,73 @@ class FhirInboxChannelIT {
             channel(base).deliver(NoticeJson.read(outbox.rows(seq).get(0).noticeJson()));
 
             assertThat(search(noticeId).path("total").asInt()).isEqualTo(1);
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
+    void dailyDigest_landsAsOneCommunicationForTheClinician_andARetryDoesNotDuplicateIt() throws Exception {
+        H2NotificationRelayTest db = new H2NotificationRelayTest();
+        DataSource dataSource = db.freshDatabase();
+        try {
+            GuardDatabase.migrate(dataSource);
+            Disclosures.MutableClock clock = new Disclosures.MutableClock(Disclosures.T0);
+            NotificationOutbox outbox = new NotificationOutbox(dataSource, Disclosures.FACTORY,
+                    List.of(FhirInboxChannel.NAME), clock);
+            JdbcAuditStore audit = new JdbcAuditStore(dataSource);
+            AuditEntry disclosure = Disclosures.police("req-digest-" + UUID.randomUUID(), List.of(PATIENT, PATIENT_2));
+            audit.append(disclosure, outbox.writesFor(disclosure, List.of(NoticeSubject.of(PATIENT, GP, "9000000009"),
+                    NoticeSubject.of(PATIENT_2, GP, "9000000017"))));
+            AuditEntry held = RestrictedRecordNoticeTest.immigration("req-held-" + UUID.randomUUID(),
+                    org.disclosureguard.audit.AuditOutcome.ESCALATE, List.of(PATIENT), false);
+            audit.append(held, outbox.writesFor(held, List.of(NoticeSubject.of(PATIENT, GP, "9000000009")), true));
+            clock.set(java.time.Instant.parse("2026-11-24T07:00:00Z"));
+            List<Digest> sent = new java.util.ArrayList<>();
+            FhirInboxChannel inbox = channel(base);
+            DigestChannel recording = new DigestChannel() {
+                @Override
+                public String name() {
+                    return inbox.name();
+                }
+
+                @Override
+                public String recipientOf(Notice notice) {
+                    return inbox.recipientOf(notice);
+                }
+
+                @Override
+                public void deliverDigest(Digest digest) throws DeliveryException {
+                    inbox.deliverDigest(digest);
+                    sent.add(digest);
+                }
+            };
+            DigestSender sender = new DigestSender(dataSource, recording, DigestSenderContract.SEVEN_LONDON,
+                    RetryPolicy.DEFAULT, clock, new Random(4), 1000, Duration.ofMinutes(2), "g1",
+                    NotificationMetrics.NONE);
+
+            assertThat(sender.runOnce().delivered()).isEqualTo(3);
+            assertThat(sent).hasSize(1);
+            inbox.deliverDigest(sent.get(0));
+
+            String query = URLEncoder.encode(FhirInboxChannel.DIGEST_IDENTIFIER_SYSTEM + "|"
+                    + sent.get(0).digestId(), StandardCharsets.UTF_8);
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                            URI.create(base + "/Communication?_total=accurate&identifier=" + query))
+                    .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode bundle = JSON.readTree(response.body());
+            assertThat(bundle.path("total").asInt()).as("a retry finds the first").isEqualTo(1);
+            JsonNode communication = bundle.path("entry").get(0).path("resource");
+            assertThat(communication.path("recipient").get(0).path("reference").asText()).isEqualTo(GP);
+            assertThat(communication.path("about").findValuesAsText("reference"))
+                    .containsExactlyInAnyOrder("Patient/" + PATIENT, "Patient/" + PATIENT_2);
+            String text = communication.path("payload").get(0).path("contentString").asText();
+            assertThat(text).contains("3 notices", "Patient/" + PATIENT + " (NHS number *** *** 0009)",
+                    "Patient/" + PATIENT_2 + " (NHS number *** *** 0017)",
+                    "Request for a restricted record held for review", "Nothing was released.");
+            for (String canary : Disclosures.CANARIES) {
+                assertThat(communication.toString()).doesNotContainIgnoringCase(canary);
+            }
         } finally {
             db.close();
         }
