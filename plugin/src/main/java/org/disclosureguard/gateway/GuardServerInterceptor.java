@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
@@ -49,12 +50,21 @@ public final class GuardServerInterceptor {
         }
     }
 
-    /** Replaces any exception that is not a deliberate 4xx answer by a plain DG-1500, logging the original. */
+    /**
+     * Replaces any exception that is not a deliberate 4xx answer: one raised before HAPI could route the request
+     * (a query, form body or path it cannot decode) by a 400 DG-1205, anything else by a plain DG-1500, logging the
+     * original.
+     */
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException scrub(RequestDetails request, Throwable exception,
             HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         if (exception instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
             return null;
+        }
+        if (request.getRestOperationType() == null) {
+            LOG.info("{} a request that could not be read was refused: {}", GuardError.MALFORMED_REQUEST.code(),
+                    exception.toString());
+            return new InvalidRequestException(GuardError.MALFORMED_REQUEST.code());
         }
         LOG.error("DG-1500 unexpected failure answering {}", request.getCompleteUrl(), exception);
         return new InternalErrorException(GuardError.INTERNAL.code() + ": " + GuardError.INTERNAL.message());
@@ -84,7 +94,9 @@ public final class GuardServerInterceptor {
     public boolean answer(RequestDetails request, BaseServerResponseException exception,
             HttpServletRequest servletRequest, HttpServletResponse servletResponse) throws java.io.IOException {
         ResponsePath.Outbound answer;
-        if (exception.getStatusCode() < 500) {
+        if (GuardError.MALFORMED_REQUEST.code().equals(exception.getMessage())) {
+            answer = path.malformed();
+        } else if (exception.getStatusCode() < 500) {
             String query = servletRequest.getQueryString();
             String target = (request.getRequestPath() == null ? "" : request.getRequestPath())
                     + (query == null ? "" : "?" + query);

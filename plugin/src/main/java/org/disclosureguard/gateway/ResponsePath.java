@@ -70,6 +70,7 @@ public final class ResponsePath {
     /** Parameters that shape the guard's own output and are never forwarded. */
     static final Set<String> LOCAL_PARAMETERS = Set.of("_format", "_pretty");
 
+    private static final Pattern PAGE_ID = Pattern.compile("[?&]_getpages=([^&]+)");
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String FHIR_JSON_UTF8 = "application/fhir+json;charset=UTF-8";
 
@@ -91,6 +92,10 @@ public final class ResponsePath {
     private final DisclosureControl control;
     private final DisclosureRecorder recorder;
     private final HeldRequests held;
+    /** Page ids of the practice server's searches, by the outside requester whose search they belong to. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, String> issuedPages =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofHours(2))
+                    .maximumSize(200_000).build();
     private final com.github.benmanes.caffeine.cache.Cache<String, Instant> lastPolls =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(MIN_POLL_INTERVAL)
                     .maximumSize(100_000).build();
@@ -360,6 +365,12 @@ public final class ResponsePath {
         return false;
     }
 
+    /** The answer for a request that could not be read at all (400 DG-1205), recorded like every other answer. */
+    public Outbound malformed() {
+        return audited(new RequestRecord(clock.instant()), "read", "", "(unreadable)",
+                error(GuardError.MALFORMED_REQUEST, null), GuardError.MALFORMED_REQUEST.code());
+    }
+
     /**
      * The answer for a request HAPI's router could not match to anything the guard offers (a write, history, an
      * operation, an unknown type), recorded like every other answer: nobody is identified and nothing is fetched.
@@ -446,6 +457,13 @@ public final class ResponsePath {
 
     private Outbound forward(Inbound request, RequestRecord record) {
         DisclosureControl.Admission admission = control.admit(request, request.connection(), record);
+        String requesterId = admission.context().requester().id();
+        if (request.interaction() == Interaction.PAGE && !admission.internal()) {
+            String[] pages = request.parameters() == null ? null : request.parameters().get("_getpages");
+            if (pages == null || pages.length != 1 || !requesterId.equals(issuedPages.getIfPresent(pages[0]))) {
+                throw new GuardException(GuardError.PAGE_NOT_ISSUED);
+            }
+        }
         Fetched fetched = fetchLabelled(request);
         UpstreamResponse response = fetched.response();
         ObjectNode resource = fetched.resource();
@@ -458,7 +476,23 @@ public final class ResponsePath {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }
         control.admitPatients(admission, record);
+        if (!admission.internal()) {
+            rememberPages(resource, requesterId);
+        }
         return answer(request, response, resource, decision);
+    }
+
+    /**
+     * Notes the practice server's page ids in a Bundle's links as issued to this outside requester, so that a page
+     * is served to an outsider only when it came from that outsider's own search.
+     */
+    private void rememberPages(ObjectNode bundle, String requesterId) {
+        for (com.fasterxml.jackson.databind.JsonNode link : bundle.path("link")) {
+            java.util.regex.Matcher page = PAGE_ID.matcher(link.path("url").asText(""));
+            if (page.find()) {
+                issuedPages.put(java.net.URLDecoder.decode(page.group(1), StandardCharsets.UTF_8), requesterId);
+            }
+        }
     }
 
     /** An upstream answer, parsed, checked and labelled. */
