@@ -23,6 +23,7 @@ import org.disclosureguard.audit.JdbcAuditStore;
 import org.disclosureguard.audit.TransactionalWrite;
 import org.disclosureguard.database.GuardDatabase;
 import org.disclosureguard.gateway.DisclosureRecorder;
+import org.disclosureguard.notification.NoticeSubject;
 import org.disclosureguard.notification.NotificationOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,9 @@ class AuditConfiguration {
         AtomicLong appended = new AtomicLong();
         return (entry, patients, alsoWrite) -> {
             List<TransactionalWrite> writes = new ArrayList<>(alsoWrite);
-            writes.addAll(notificationOutbox.writesFor(entry, NotificationConfiguration.subjects(entry, patients)));
+            List<NoticeSubject> subjects = NotificationConfiguration.subjects(entry, patients);
+            writes.addAll(entry.disclosure() ? notificationOutbox.writesFor(entry, subjects)
+                    : notificationOutbox.writesFor(entry, subjects, !subjects.isEmpty()));
             store.append(entry, writes);
             if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
                 auditCheckpoints.execute(() -> checkpoint(checkpointer));

@@ -11,6 +11,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.disclosureguard.audit.AuditEntry;
 import org.disclosureguard.gateway.PatientOnRecord;
+import org.disclosureguard.notification.DigestChannel;
+import org.disclosureguard.notification.DigestSchedule;
+import org.disclosureguard.notification.DigestSender;
 import org.disclosureguard.notification.EmailChannel;
 import org.disclosureguard.notification.FhirInboxChannel;
 import org.disclosureguard.notification.NoticeFactory;
@@ -109,12 +112,58 @@ class NotificationConfiguration {
         };
     }
 
+    /** The daily digest schedule of each channel that has one, by channel name. */
+    static Map<String, DigestSchedule> digests(NotificationProperties properties) {
+        Map<String, DigestSchedule> digests = new java.util.LinkedHashMap<>();
+        NotificationProperties.FhirInbox inbox = properties.fhirInbox();
+        if (inbox.enabled()) {
+            DigestSchedule.parse(FhirInboxChannel.NAME, inbox.digest(), inbox.digestTime(), inbox.digestZone())
+                    .ifPresent(s -> digests.put(FhirInboxChannel.NAME, s));
+        }
+        NotificationProperties.Email email = properties.email();
+        if (email != null && email.host() != null && !email.host().isBlank()) {
+            DigestSchedule.parse(EmailChannel.NAME, email.digest(), email.digestTime(), email.digestZone())
+                    .ifPresent(s -> digests.put(EmailChannel.NAME, s));
+        }
+        return digests;
+    }
+
+    /** One sender per channel sent as a daily digest; the relay leaves those channels' rows to it. */
+    @Bean(destroyMethod = "")
+    List<DigestSender> digestSenders(DataSource guardDataSource, List<NotificationChannel> notificationChannels,
+            NotificationProperties properties, GuardProperties guard, NotificationMetrics notificationMetrics) {
+        Map<String, DigestSchedule> digests = digests(properties);
+        List<DigestSender> senders = new ArrayList<>();
+        NotificationProperties.Retry retry = properties.retry();
+        for (NotificationChannel channel : notificationChannels) {
+            DigestSchedule schedule = digests.get(channel.name());
+            if (schedule != null && channel instanceof DigestChannel digestChannel) {
+                DigestSender sender = new DigestSender(guardDataSource, digestChannel, schedule,
+                        new RetryPolicy(retry.maxAttempts(), retry.initialDelay(), retry.maxDelay()),
+                        Clock.systemUTC(), new SecureRandom(), 1000, properties.relay().lease(),
+                        AuditConfiguration.instanceName(guard), notificationMetrics);
+                sender.start(properties.relay().pollInterval());
+                senders.add(sender);
+            }
+        }
+        return senders;
+    }
+
+    /** Stops the digest senders with the application. */
+    @Bean
+    org.springframework.beans.factory.DisposableBean digestSendersShutdown(List<DigestSender> digestSenders) {
+        return () -> digestSenders.forEach(DigestSender::close);
+    }
+
     @Bean(destroyMethod = "close")
     NotificationRelay notificationRelay(DataSource guardDataSource, List<NotificationChannel> notificationChannels,
             NotificationProperties properties, GuardProperties guard, NotificationMetrics notificationMetrics) {
         NotificationProperties.Retry retry = properties.retry();
         NotificationProperties.Relay relay = properties.relay();
-        NotificationRelay relayer = new NotificationRelay(guardDataSource, notificationChannels,
+        Map<String, DigestSchedule> digests = digests(properties);
+        List<NotificationChannel> immediate = notificationChannels.stream()
+                .filter(channel -> !digests.containsKey(channel.name())).toList();
+        NotificationRelay relayer = new NotificationRelay(guardDataSource, immediate,
                 new RetryPolicy(retry.maxAttempts(), retry.initialDelay(), retry.maxDelay()), Clock.systemUTC(),
                 new SecureRandom(), relay.batchSize(), relay.lease(), AuditConfiguration.instanceName(guard),
                 notificationMetrics);
@@ -123,13 +172,18 @@ class NotificationConfiguration {
     }
 
     /**
-     * The patients of a disclosure as the notices name them: for each patient in the entry, the registered
-     * clinician and NHS number the gateway found on the record, or the id alone. An NHS number or clinician
+     * The patients a notice names: for a disclosure, each patient in the entry with the registered clinician and NHS
+     * number the gateway found on the record, or the id alone; for an outside request refused or held for a
+     * restricted record, the restricted patients the gateway passed; for the practice's own requests, nobody. An NHS number or clinician
      * reference that cannot be used is left out rather than holding up the disclosure's record.
      */
     static List<NoticeSubject> subjects(AuditEntry entry, List<PatientOnRecord> patients) {
-        if (!entry.disclosure()) {
+        if (entry.internal()) {
             return List.of();
+        }
+        if (!entry.disclosure()) {
+            return patients.stream().filter(p -> entry.patients().contains(p.id()))
+                    .map(NotificationConfiguration::subject).toList();
         }
         List<NoticeSubject> subjects = new ArrayList<>();
         for (String id : entry.patients()) {

@@ -27,8 +27,14 @@ record NotificationProperties(
         @DefaultValue Retry retry,
         @DefaultValue Relay relay) {
 
+    /**
+     * @param digest {@code none} (each notice at once) or {@code daily} (one message per clinician a day)
+     * @param digestTime when the daily digest is sent ({@code HH:mm})
+     * @param digestZone the zone of {@code digestTime}
+     */
     record FhirInbox(@DefaultValue("true") boolean enabled, @DefaultValue("Disclosure Guard") String senderDisplay,
-            @DefaultValue("20s") Duration timeout) {}
+            @DefaultValue("20s") Duration timeout, @DefaultValue("none") String digest,
+            @DefaultValue("07:00") String digestTime, @DefaultValue("Europe/London") String digestZone) {}
 
     /**
      * @param allowedUrls the URL prefixes the guard may post to (scheme, host, port, path prefix); empty for the
@@ -38,7 +44,9 @@ record NotificationProperties(
             List<String> allowedUrls) {}
 
     record Email(String host, @DefaultValue("587") int port, @DefaultValue("true") boolean startTls, String username,
-            String password, String from, List<String> to, @DefaultValue("20s") Duration timeout) {}
+            String password, String from, List<String> to, @DefaultValue("20s") Duration timeout,
+            @DefaultValue("none") String digest, @DefaultValue("07:00") String digestTime,
+            @DefaultValue("Europe/London") String digestZone) {}
 
     record Retry(@DefaultValue("20") int maxAttempts, @DefaultValue("30s") Duration initialDelay,
             @DefaultValue("6h") Duration maxDelay) {}

@@ -275,7 +275,11 @@ public final class DisclosureControl {
             Decision decision = admission.engine().decideResource(admission.context(), facts);
             record.decided(decision);
             if (!decision.releases()) {
-                record.about(subjectOf(answer));
+                String subject = subjectOf(answer);
+                record.about(subject);
+                if (subject != null && facts.confidentiality().compareTo(Confidentiality.R) >= 0) {
+                    record.restricted(onRecord(subject, answer));
+                }
                 throw refusal(decision);
             }
             apply(decision, answer, record);

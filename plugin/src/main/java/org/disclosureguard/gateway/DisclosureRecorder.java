@@ -16,8 +16,9 @@ public interface DisclosureRecorder {
      * Commits the entry (and anything that must be committed with it, such as notifications) and returns only
      * once it is durable.
      *
-     * @param patients the patients whose data the request released, with whom to tell about it; empty when
-     *     nothing was released
+     * @param patients the patients whose data the request released, with whom to tell about it; for a request
+     *     that released nothing, the patients with restricted records it was refused or held for (their clinician
+     *     is told too); otherwise empty
      * @param alsoWrite writes that must commit with the entry or not at all (a review case opened or released)
      * @throws RuntimeException if it could not be committed
      */

@@ -35,6 +35,7 @@ final class RequestRecord {
     private String reviewCase = "";
     private String reviewer = "";
     private final java.util.Map<String, PatientOnRecord> onRecord = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, PatientOnRecord> restricted = new java.util.LinkedHashMap<>();
 
     RequestRecord(Instant time) {
         this.time = time;
@@ -95,6 +96,16 @@ final class RequestRecord {
         if (known == null || (known.generalPractitioner().isEmpty() && known.nhsNumber().isEmpty())) {
             onRecord.put(patient.id(), patient);
         }
+    }
+
+    /** A patient with a restricted record whose resource this request was refused or held for. */
+    void restricted(PatientOnRecord patient) {
+        restricted.putIfAbsent(patient.id(), patient);
+    }
+
+    /** The patients with restricted records this request was refused or held for. */
+    List<PatientOnRecord> restrictedPatients() {
+        return List.copyOf(restricted.values());
     }
 
     /** The patients whose data is about to be released. */

@@ -406,7 +406,8 @@ public final class ResponsePath {
         String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
         try {
             AuditEntry entry = record.entry(instance, interaction, resourceType, target, answer.status(), code, hash);
-            recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord() : List.of(), alsoWrite);
+            recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord()
+                    : record.restrictedPatients(), alsoWrite);
         } catch (RuntimeException e) {
             LOG.error("{} the audit entry of request {} could not be committed, so nothing was released: {}",
                     GuardError.AUDIT_UNAVAILABLE.code(), record.requestId(), e.toString());

@@ -47,6 +47,33 @@ class NotificationSubjectsTest {
     }
 
     @Test
+    void anOutsideRequestRefusedForARestrictedRecord_namesThatPatient() {
+        assertThat(NotificationConfiguration.subjects(entry(false, AuditOutcome.ESCALATE, List.of("p1")),
+                List.of(new PatientOnRecord("p1", "Practitioner/gp-7", "9449306613"))))
+                .containsExactly(new NoticeSubject("p1", "Practitioner/gp-7", "*** *** 6613"));
+    }
+
+    @Test
+    void aDailyDigest_isScheduledForTheChannelsThatAskForIt() {
+        NotificationProperties.FhirInbox inbox = new NotificationProperties.FhirInbox(true, "Disclosure Guard",
+                java.time.Duration.ofSeconds(20), "daily", "07:00", "Europe/London");
+        NotificationProperties.Retry retry = new NotificationProperties.Retry(20, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofHours(6));
+        NotificationProperties.Relay relay = new NotificationProperties.Relay(java.time.Duration.ofSeconds(10), 50,
+                java.time.Duration.ofMinutes(2));
+
+        assertThat(NotificationConfiguration.digests(new NotificationProperties(inbox, null, null, null, retry,
+                relay))).containsOnlyKeys("fhir-inbox");
+        assertThat(NotificationConfiguration.digests(new NotificationProperties(new NotificationProperties.FhirInbox(
+                true, "Disclosure Guard", java.time.Duration.ofSeconds(20), "none", "07:00", "Europe/London"), null,
+                null, null, retry, relay))).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NotificationConfiguration.digests(
+                new NotificationProperties(new NotificationProperties.FhirInbox(true, "Disclosure Guard",
+                        java.time.Duration.ofSeconds(20), "weekly", "07:00", "Europe/London"), null, null, null, retry,
+                        relay))).hasMessageContaining("DG-6018");
+    }
+
+    @Test
     void relayEvents_areCountedByChannelAndResult() {
         io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry();

@@ -39,6 +39,7 @@ class NotificationIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String AUDIENCE = "https://guard.practice.test/fhir";
     private static final KeyPair AGENCY = SignedTokens.ec();
+    private static final KeyPair TRUST = SignedTokens.ec();
     private static final String ORGANISATION = "Notified Health Agency " + UUID.randomUUID().toString().substring(0, 8);
 
     @LocalServerPort
@@ -151,6 +152,34 @@ class NotificationIT {
         assertThat(communicationsFromThisTest()).hasSize(1);
     }
 
+    @Test
+    void aRequestHeldForARestrictedRecord_tellsTheClinicianToo_withoutAnyData() throws Exception {
+        String token = SignedTokens.es256(TRUST, SignedTokens.claims("trust", AUDIENCE, Instant.now())
+                .claim("purpose_of_use", "TREAT"));
+        HttpResponse<String> held = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/fhir/Patient/9000000025"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(held.statusCode()).isEqualTo(403);
+        assertThat(held.headers().firstValue("X-DG-Decision").orElse("")).startsWith("restricted-record-escalated");
+
+        List<JsonNode> notices = new ArrayList<>();
+        for (int attempt = 0; attempt < 60 && notices.isEmpty(); attempt++) {
+            Thread.sleep(500);
+            HttpResponse<String> search = HTTP.send(HttpRequest.newBuilder(URI.create(PracticeServer.shared()
+                    .baseUrl() + "/Communication?subject=Patient/9000000025&_count=200")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (JsonNode entry : JSON.readTree(search.body()).path("entry")) {
+                if (entry.path("resource").toString().contains(ORGANISATION + " Trust")) {
+                    notices.add(entry.path("resource"));
+                }
+            }
+        }
+
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).toString()).containsIgnoringCase("restricted record")
+                .containsIgnoringCase("nothing was released");
+    }
+
     private static List<JsonNode> communicationsFromThisTest() throws IOException, InterruptedException {
         HttpResponse<String> search = HTTP.send(HttpRequest.newBuilder(URI.create(PracticeServer.shared().baseUrl()
                 + "/Communication?subject=Patient/9000000009&_count=200")).build(),
@@ -174,7 +203,12 @@ class NotificationIT {
                         organisation: %s
                         class: public-health
                         token: {clientId: agency, keys: [{jwk: '%s'}]}
-                    """.formatted(ORGANISATION, SignedTokens.publicJwk(AGENCY)));
+                      - id: trust
+                        organisation: %s Trust
+                        class: nhs-provider
+                        token: {clientId: trust, keys: [{jwk: '%s'}]}
+                    """.formatted(ORGANISATION, SignedTokens.publicJwk(AGENCY), ORGANISATION,
+                    SignedTokens.publicJwk(TRUST)));
             return file.toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
