@@ -88,6 +88,18 @@ class AuditTrailTest {
     }
 
     @Test
+    void prometheus_isScrapedByThePracticeOnly_andCountsTheNotifications() throws Exception {
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/actuator/prometheus")));
+        HttpResponse<String> outsider = send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("X-Forwarded-For", "203.0.113.9"));
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("guard_notifications_pending").contains("jvm_memory_used_bytes");
+        assertThat(outsider.statusCode()).isEqualTo(404);
+        assertThat(outsider.body()).doesNotContain("guard_notifications");
+    }
+
+    @Test
     void staffVerify_isNotThereForOutsiders() throws Exception {
         HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/staff/audit/verify"))
                 .header("Authorization", "Bearer x"));
