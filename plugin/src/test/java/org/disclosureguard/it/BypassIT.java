@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -35,6 +33,7 @@ import java.util.stream.Stream;
 import org.disclosureguard.app.DisclosureGuardApplication;
 import org.disclosureguard.testsupport.PracticeServer;
 import org.disclosureguard.testsupport.SignedTokens;
+import org.disclosureguard.testsupport.TestRequesters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -67,9 +66,9 @@ class BypassIT {
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String PATIENT_ID = "dg-bypass-" + RUN;
     private static final String TWIN_ID = PATIENT_ID + "-twin";
-    private static final String NHS_NUMBER = nhsNumber(RUN.hashCode());
-    private static final String TWIN_NHS_NUMBER = nhsNumber(RUN.hashCode() + 7919);
-    private static final String MISSING_NHS_NUMBER = nhsNumber(RUN.hashCode() + 104_729);
+    private static final String NHS_NUMBER = TestRequesters.nhsNumber(Integer.toUnsignedLong(RUN.hashCode()));
+    private static final String TWIN_NHS_NUMBER = TestRequesters.nhsNumber(Integer.toUnsignedLong(RUN.hashCode() + 7919));
+    private static final String MISSING_NHS_NUMBER = TestRequesters.nhsNumber(Integer.toUnsignedLong(RUN.hashCode() + 104_729));
     private static final String BIRTH_DATE = "1931-07-13";
     private static final String MISSING_BIRTH_DATE = "1902-02-02";
     private static final String NHS_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
@@ -880,24 +879,6 @@ class BypassIT {
         return text.length() <= max ? text : text.substring(0, max) + "...(" + text.length() + " chars)";
     }
 
-    /** A ten-digit NHS number with a valid modulus 11 check digit, derived from a seed. */
-    private static String nhsNumber(int seed) {
-        for (long n = Integer.toUnsignedLong(seed) % 900_000_000L; ; n++) {
-            String nine = String.format("%09d", n);
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (nine.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return nine + check;
-            }
-        }
-    }
-
     private static HttpResponse<String> upstream(String method, String url, String json)
             throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json");
@@ -916,26 +897,9 @@ class BypassIT {
     }
 
     private static Path writeRegistry() {
-        try {
-            Path file = Files.createTempDirectory(Path.of("target"), "bypass-it").resolve("requesters.yaml");
-            StringBuilder yaml = new StringBuilder("version: 1\nrequesters:\n");
-            Map<String, Object[]> requesters = new LinkedHashMap<>();
-            requesters.put("home-office", new Object[] {"immigration-enforcement", HOME_OFFICE_KEY});
-            requesters.put("agency", new Object[] {"public-health", AGENCY_KEY});
-            requesters.put("trust", new Object[] {"nhs-provider", TRUST_KEY});
-            requesters.forEach((id, spec) -> yaml.append("""
-                      - id: %s
-                        organisation: %s (test)
-                        class: %s
-                        token:
-                          clientId: %s
-                          keys:
-                            - jwk: '%s'
-                    """.formatted(id, id, spec[0], id, SignedTokens.publicJwk((KeyPair) spec[1]))));
-            Files.writeString(file, yaml.toString());
-            return file.toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestRequesters.registry("bypass-it", List.of(
+                new TestRequesters.Requester("home-office", "immigration-enforcement", HOME_OFFICE_KEY),
+                new TestRequesters.Requester("agency", "public-health", AGENCY_KEY),
+                new TestRequesters.Requester("trust", "nhs-provider", TRUST_KEY)));
     }
 }

@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -28,6 +26,7 @@ import java.util.function.Supplier;
 import org.disclosureguard.app.DisclosureGuardApplication;
 import org.disclosureguard.testsupport.PracticeServer;
 import org.disclosureguard.testsupport.SignedTokens;
+import org.disclosureguard.testsupport.TestRequesters;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -52,7 +51,7 @@ class CanaryIT {
     private static final String AUDIENCE = "https://guard.practice.test/fhir";
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final String PATIENT_ID = "dg-canary-" + RUN;
-    private static final String NHS_NUMBER = nhsNumber(RUN);
+    private static final String NHS_NUMBER = TestRequesters.nhsNumber(Integer.toUnsignedLong(RUN.hashCode()));
     private static final String BIRTH_DATE = "1931-07-13";
 
     private static final KeyPair PUBLIC_HEALTH = SignedTokens.ec();
@@ -246,25 +245,6 @@ class CanaryIT {
         return "Cnry" + element.replace("-", "") + RUN;
     }
 
-    /** A ten-digit NHS number with a valid modulus 11 check digit, derived from the run id. */
-    private static String nhsNumber(String run) {
-        long seed = Integer.toUnsignedLong(run.hashCode());
-        for (long n = seed % 900_000_000L; ; n++) {
-            String nine = String.format("%09d", n);
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (nine.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return nine + check;
-            }
-        }
-    }
-
     private static void put(String url, String json) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/fhir+json")
@@ -276,27 +256,10 @@ class CanaryIT {
     }
 
     private static Path writeRegistry() {
-        try {
-            Path file = Files.createTempDirectory(Path.of("target"), "canary-it").resolve("requesters.yaml");
-            StringBuilder yaml = new StringBuilder("version: 1\nrequesters:\n");
-            Map<String, Object[]> requesters = new LinkedHashMap<>();
-            requesters.put("agency", new Object[] {"public-health", PUBLIC_HEALTH});
-            requesters.put("home-office", new Object[] {"immigration-enforcement", HOME_OFFICE});
-            requesters.put("department", new Object[] {"benefits", DEPARTMENT});
-            requesters.put("police", new Object[] {"police", POLICE});
-            requesters.forEach((id, spec) -> yaml.append("""
-                      - id: %s
-                        organisation: %s (test)
-                        class: %s
-                        token:
-                          clientId: %s
-                          keys:
-                            - jwk: '%s'
-                    """.formatted(id, id, spec[0], id, SignedTokens.publicJwk((KeyPair) spec[1]))));
-            Files.writeString(file, yaml.toString());
-            return file.toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestRequesters.registry("canary-it", List.of(
+                new TestRequesters.Requester("agency", "public-health", PUBLIC_HEALTH),
+                new TestRequesters.Requester("home-office", "immigration-enforcement", HOME_OFFICE),
+                new TestRequesters.Requester("department", "benefits", DEPARTMENT),
+                new TestRequesters.Requester("police", "police", POLICE)));
     }
 }
