@@ -325,18 +325,27 @@ public final class DisclosureControl {
      */
     Decision releaseApproved(ResponsePath.Interaction interaction, ObjectNode answer, HeldRequests.State.Approved approved,
             RequestRecord record) {
-        Decision current = approved.current();
-        Decision decision = new Decision(approved.redaction().withheld().isEmpty() ? Outcome.PERMIT : Outcome.REDACT,
-                current.ruleId(), current.policyVersion(), org.disclosureguard.policy.Stage.RESOURCE,
-                approved.redaction(), Set.of(), approved.obligations(), "", "", null, List.of());
+        PolicyEngine engine = policies.current();
         if (interaction == ResponsePath.Interaction.READ) {
+            Decision decision = approvedFor(engine, answer, approved);
+            record.decided(decision);
+            if (!decision.releases()) {
+                throw refusal(decision);
+            }
             apply(decision, answer, record);
             return decision;
         }
+        Decision last = approvedFor(engine, null, approved);
         if (answer.get("entry") instanceof ArrayNode array) {
-            for (JsonNode entry : array) {
+            for (Iterator<JsonNode> it = array.iterator(); it.hasNext(); ) {
+                JsonNode entry = it.next();
                 if (entry.get("resource") instanceof ObjectNode resource) {
-                    apply(decision, resource, record);
+                    Decision decision = approvedFor(engine, resource, approved);
+                    if (decision.releases()) {
+                        apply(decision, resource, record);
+                    } else {
+                        it.remove();
+                    }
                 }
             }
         }
@@ -348,9 +357,35 @@ public final class DisclosureControl {
                 }
             }
         }
-        return decision;
+        return last;
     }
 
+    /**
+     * The decision for one resource of an approved release: the policy in force decides the resource afresh, on the
+     * data just fetched; a DENY, or an escalation to another reviewer, refuses it; otherwise it is released
+     * withholding the approval's labels and what the current decision withholds, with both sets of obligations.
+     *
+     * @param resource the resource, or {@code null} for the request as a whole
+     */
+    private static Decision approvedFor(PolicyEngine engine, ObjectNode resource,
+            HeldRequests.State.Approved approved) {
+        Decision now = resource == null ? approved.current() : engine.decideResource(approved.context(),
+                facts(resource));
+        if (now.outcome() == Outcome.DENY || (now.outcome() == Outcome.ESCALATE
+                && !now.reviewerRole().equals(approved.current().reviewerRole()))) {
+            return now.outcome() == Outcome.DENY ? now : new Decision(Outcome.DENY, now.ruleId(),
+                    now.policyVersion(), now.stage(), now.redaction(), Set.of(), Set.of(), "The practice's disclosure "
+                    + "policy now refers this record to another reviewer; nothing has been released.", "",
+                    org.disclosureguard.policy.PolicyError.DENIED_BY_RULE, now.trace());
+        }
+        Set<SecurityLabel> withheld = new java.util.LinkedHashSet<>(approved.redaction().withheld());
+        withheld.addAll(now.withheld());
+        Set<SecurityLabel> obligations = new java.util.LinkedHashSet<>(approved.obligations());
+        obligations.addAll(now.obligations());
+        return new Decision(withheld.isEmpty() ? Outcome.PERMIT : Outcome.REDACT, now.ruleId(), now.policyVersion(),
+                org.disclosureguard.policy.Stage.RESOURCE, new org.disclosureguard.redaction.Redaction(withheld,
+                        approved.redaction().suppressTotals()), Set.of(), obligations, "", "", null, List.of());
+    }
     /** The value of {@link #DECISION_HEADER} for a decision. */
     public static String headerValue(Decision decision) {
         return decision.ruleId() + "; policy=" + decision.policyVersion();

@@ -247,8 +247,14 @@ public final class ResponsePath {
                 record.identified(approved.context(), who.credential());
                 record.decided(approved.current());
                 record.review(caseId, approved.reviewer());
-                answer = releaseApproved(approved, headers, guardBase, connection, record);
-                writes.add(held.released(caseId, record.requestId()));
+                try {
+                    answer = releaseApproved(approved, headers, guardBase, connection, record);
+                    writes.add(held.released(caseId, record.requestId()));
+                } catch (Refusal refusal) {
+                    code = refusal.code();
+                    answer = new Outbound(200, baseHeaders(), json.write(batchResponse("403 Forbidden", null,
+                            OperationOutcomes.of(refusal))));
+                }
             } else {
                 throw new GuardException(GuardError.REVIEW_RELEASED);
             }

@@ -253,4 +253,78 @@ class ResponsePathAuditTest {
                         - jwk: '%s'
                 """.formatted(SignedTokens.publicJwk(HOME_OFFICE), SignedTokens.publicJwk(AGENCY)), Path.of("."));
     }
+
+    @Test
+    void anApprovedRelease_isDecidedAgainOnTheFreshRecord_andAResourceTheCurrentPolicyDeniesIsNotReleased()
+            throws Exception {
+        String policy = new String(PolicyEngine.defaultPolicyBytes(), StandardCharsets.UTF_8).replace("rules:\n",
+                "rules:\n  - id: very-restricted-never\n    stage: resource\n"
+                        + "    when: resource.confidentiality == 'V'\n    then: deny\n"
+                        + "    reason: Very restricted records are never released.\n");
+        PolicyEngine engine = PolicyEngine.compile("policy.yaml", policy.getBytes(StandardCharsets.UTF_8));
+        org.disclosureguard.policy.RequestContext context = new org.disclosureguard.policy.RequestContext(
+                new org.disclosureguard.policy.Requester("home-office", "Test Home Office", "immigration-enforcement",
+                        false), "IMMIGENF", "DEPORT-SERIOUS-CRIME", "HO-1", "IO 1",
+                org.disclosureguard.policy.Interaction.READ, "Patient", Map.of());
+        org.disclosureguard.policy.Decision held = engine.decideRequest(context);
+        assertThat(held.outcome()).isEqualTo(org.disclosureguard.policy.Outcome.ESCALATE);
+        List<String> released = new ArrayList<>();
+        HeldRequests approvedCase = new HeldRequests() {
+            @Override
+            public Hold hold(org.disclosureguard.policy.RequestContext c, org.disclosureguard.policy.Decision d,
+                    String resourceId, String patientId, String auditRequestId) {
+                throw new AssertionError("not held here");
+            }
+
+            @Override
+            public java.util.Optional<State> state(String caseId, String requesterId) {
+                return java.util.Optional.of(new State.Approved(context, caseId,
+                        held.redaction(), held.obligations(), "cg-anne", held));
+            }
+
+            @Override
+            public org.disclosureguard.audit.TransactionalWrite withdraw(String caseId, String requesterId) {
+                throw new AssertionError("not withdrawn here");
+            }
+
+            @Override
+            public org.disclosureguard.audit.TransactionalWrite released(String caseId, String auditRequestId) {
+                released.add(caseId);
+                return (connection, seq) -> { };
+            }
+        };
+        for (String id : List.of("p-n", "p-v")) {
+            UPSTREAM.stubFor(get(urlPathEqualTo("/fhir/Patient/" + id)).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json").withBody("""
+                            {"resourceType":"Patient","id":"%s","meta":{"security":[{"system":
+                             "http://terminology.hl7.org/CodeSystem/v3-Confidentiality","code":"%s"}]},
+                             "name":[{"family":"Okafor"}],"address":[{"line":["%s"]}]}
+                            """.formatted(id, id.equals("p-v") ? "V" : "N", canary))));
+        }
+        DisclosureControl control = new DisclosureControl(RequesterAuthenticator.builder(registry(),
+                PartnerCaTrust.none()).build(), PolicyStore.of(engine, Clock.systemUTC()), new TreeRedactor(FHIR), BASE);
+        ResponsePath path = new ResponsePath(new UpstreamClient(URI.create(UPSTREAM.baseUrl() + "/fhir"),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), 1 << 20),
+                new TreeLabeller(LabelConfiguration.defaults(FHIR)), new FhirJson(), control,
+                (entry, patients, alsoWrite) -> recorded.add(entry), approvedCase, "guard-test-1", Clock.systemUTC());
+        Map<String, String> headers = new LinkedHashMap<>(Map.of("Authorization", "Bearer " + SignedTokens.es256(
+                HOME_OFFICE, SignedTokens.claims("home-office", BASE, Instant.now()).claim("purpose_of_use", "IMMIGENF")
+                        .claim("legal_basis", "DEPORT-SERIOUS-CRIME").claim("case_reference", "HO-1")
+                        .claim("requesting_officer", "IO 1"))));
+
+        ResponsePath.Outbound normal = path.poll("p-n", headers, BASE, DisclosureControl.Connection.plain("10.0.0.9"));
+        headers.put("Authorization", "Bearer " + SignedTokens.es256(HOME_OFFICE, SignedTokens.claims("home-office",
+                BASE, Instant.now()).claim("purpose_of_use", "IMMIGENF").claim("legal_basis", "DEPORT-SERIOUS-CRIME")
+                .claim("case_reference", "HO-1").claim("requesting_officer", "IO 1")));
+        ResponsePath.Outbound veryRestricted = path.poll("p-v", headers, BASE,
+                DisclosureControl.Connection.plain("10.0.0.9"));
+
+        String releasedBody = new String(normal.body(), StandardCharsets.UTF_8);
+        assertThat(normal.status()).isEqualTo(200);
+        assertThat(releasedBody).contains("\"200 OK\"").contains("Okafor").doesNotContain(canary);
+        String refusedBody = new String(veryRestricted.body(), StandardCharsets.UTF_8);
+        assertThat(refusedBody).contains("403 Forbidden").contains("Very restricted records are never released")
+                .doesNotContain("Okafor").doesNotContain(canary);
+        assertThat(released).as("only the released case is marked released").containsExactly("p-n");
+    }
 }
