@@ -83,14 +83,15 @@ class EscalationIT {
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
         String caseId = poll.substring(poll.indexOf("case=") + 5);
 
-        WebDriver browser = Chromium.start(Path.of("target", "escalation-it-chromium"));
+        WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
         try {
             browser.get("http://127.0.0.1:" + port + "/staff/reviews");
             assertThat(browser.getCurrentUrl()).endsWith("/staff/login");
             browser.findElement(By.id("id")).sendKeys("cg-anne");
             browser.findElement(By.id("password")).sendKeys("wrong password here");
             browser.findElement(By.cssSelector("button[type=submit]")).click();
-            assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("do not match");
+            assertThat(new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                    .until(d -> d.findElement(By.cssSelector("[role=alert]"))).getText()).contains("do not match");
             browser.findElement(By.id("id")).sendKeys("cg-anne");
             browser.findElement(By.id("password")).sendKeys(GUARDIAN_PASSWORD);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
@@ -134,7 +135,7 @@ class EscalationIT {
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
         String caseId = poll.substring(poll.indexOf("case=") + 5);
 
-        WebDriver browser = Chromium.start(Path.of("target", "escalation-it-chromium-refuse"));
+        WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
         try {
             browser.get("http://127.0.0.1:" + port + "/staff/login");
             browser.findElement(By.id("id")).sendKeys("cg-anne");
