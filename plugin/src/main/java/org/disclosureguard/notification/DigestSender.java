@@ -261,16 +261,13 @@ public final class DigestSender implements AutoCloseable {
                 + "AND next_attempt_ms <= ? AND claimed_until_ms <= ?";
         try (Connection c = dataSource.getConnection()) {
             ChannelStates.ensure(c, channel.name(), now);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            return Transactions.within(c, () -> {
                 // Serialises the claims of every instance for this channel: one digest per recipient.
                 try (PreparedStatement lock = c.prepareStatement("SELECT disabled, not_before_ms FROM "
                         + "notification_channel_state WHERE channel = ? FOR UPDATE")) {
                     lock.setString(1, channel.name());
                     try (ResultSet rs = lock.executeQuery()) {
                         if (!rs.next() || rs.getBoolean(1) || rs.getLong(2) > now) {
-                            c.commit();
                             return List.of();
                         }
                     }
@@ -312,22 +309,8 @@ public final class DigestSender implements AutoCloseable {
                         }
                     }
                 }
-                c.commit();
                 return claimed;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // The connection is broken; closing it is all that is left.
-                }
-            }
+            });
         }
     }
 
@@ -353,7 +336,7 @@ public final class DigestSender implements AutoCloseable {
     /** Marks the digest's rows delivered in one transaction; returns how many this claim still held. */
     private int markDelivered(List<Claimed> rows, String token) throws SQLException {
         long now = clock.millis();
-        return inTransaction(c -> {
+        return Transactions.run(dataSource, c -> {
             int marked = 0;
             try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '"
                     + NotificationOutbox.DELIVERED + "', attempts = ?, delivered_ms = ?, last_attempt_ms = ?, "
@@ -389,7 +372,7 @@ public final class DigestSender implements AutoCloseable {
         }
         long next = now + wait.toMillis();
         String message = truncate(error);
-        return inTransaction(c -> {
+        return Transactions.run(dataSource, c -> {
             int[] counts = new int[2];
             try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = ?, attempts = ?, "
                     + "next_attempt_ms = ?, last_attempt_ms = ?, last_error = ?, claimed_until_ms = 0 "
@@ -417,7 +400,7 @@ public final class DigestSender implements AutoCloseable {
     /** Hands rows back untried (attempts unchanged); returns how many. */
     private int release(List<Claimed> rows, String token) {
         try {
-            return inTransaction(c -> {
+            return Transactions.run(dataSource, c -> {
                 int released = 0;
                 try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET claimed_until_ms = 0, "
                         + "claim_token = NULL WHERE notice_id = ? AND channel = ? AND claim_token = ? AND status = '"
@@ -433,35 +416,6 @@ public final class DigestSender implements AutoCloseable {
             });
         } catch (SQLException e) {
             return 0; // The claims lapse by themselves.
-        }
-    }
-
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // The connection is broken; closing it is all that is left.
-                }
-            }
         }
     }
 

@@ -253,25 +253,18 @@ public final class NotificationOutbox {
      */
     public int requeueDisabled(String channel) {
         Objects.requireNonNull(channel, "channel");
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '" + PENDING
-                    + "', attempts = 0, next_attempt_ms = ?, claimed_until_ms = 0, claim_token = NULL "
-                    + "WHERE status = '" + DISABLED + "' AND channel = ?")) {
-                long now = clock.millis();
-                ChannelStates.enable(c, channel, now, "operator");
-                s.setLong(1, now);
-                s.setString(2, channel);
-                int requeued = s.executeUpdate();
-                c.commit();
-                return requeued;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+        try {
+            return Transactions.run(dataSource, c -> {
+                try (PreparedStatement s = c.prepareStatement("UPDATE notification_outbox SET status = '" + PENDING
+                        + "', attempts = 0, next_attempt_ms = ?, claimed_until_ms = 0, claim_token = NULL "
+                        + "WHERE status = '" + DISABLED + "' AND channel = ?")) {
+                    long now = clock.millis();
+                    ChannelStates.enable(c, channel, now, "operator");
+                    s.setLong(1, now);
+                    s.setString(2, channel);
+                    return s.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("DG-6010: the notification outbox cannot be updated: " + e.getMessage(), e);
         }

@@ -273,9 +273,7 @@ public final class NotificationRelay implements AutoCloseable {
     private List<Claimed> claim(String token, long now) throws SQLException {
         String due = "status = '" + NotificationOutbox.PENDING + "' AND next_attempt_ms <= ? AND claimed_until_ms <= ?";
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            return Transactions.within(c, () -> {
                 List<Claimed> claimed = new ArrayList<>();
                 Map<String, ChannelStates.State> states = ChannelStates.read(c);
                 try (PreparedStatement select = c.prepareStatement("SELECT notice_id, channel, audit_seq, attempts, "
@@ -319,22 +317,8 @@ public final class NotificationRelay implements AutoCloseable {
                         }
                     }
                 }
-                c.commit();
                 return claimed;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // The connection is broken; closing it is all that is left.
-                }
-            }
+            });
         }
     }
 
@@ -378,11 +362,11 @@ public final class NotificationRelay implements AutoCloseable {
     private int disable(Claimed row, String token, String error) throws SQLException {
         long now = clock.millis();
         String reason = truncate(error);
+        record Disabled(boolean first, int moved) {}
+        Disabled done;
         try (Connection c = dataSource.getConnection()) {
             ChannelStates.ensure(c, row.channel, now);
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+            done = Transactions.within(c, () -> {
                 boolean first = ChannelStates.disable(c, row.channel, reason, now, instance);
                 try (PreparedStatement attempt = c.prepareStatement("UPDATE notification_outbox SET attempts = ?, "
                         + "last_attempt_ms = ? WHERE notice_id = ? AND channel = ? AND claim_token = ? AND status = '"
@@ -394,38 +378,23 @@ public final class NotificationRelay implements AutoCloseable {
                     attempt.setString(5, token);
                     attempt.executeUpdate();
                 }
-                int moved;
                 try (PreparedStatement all = c.prepareStatement("UPDATE notification_outbox SET status = '"
                         + NotificationOutbox.DISABLED + "', last_error = ?, claimed_until_ms = 0, claim_token = NULL "
                         + "WHERE channel = ? AND status = '" + NotificationOutbox.PENDING + "'")) {
                     all.setString(1, reason);
                     all.setString(2, row.channel);
-                    moved = all.executeUpdate();
+                    return new Disabled(first, all.executeUpdate());
                 }
-                c.commit();
-                if (first) {
-                    tell(() -> metrics.disabled(row.channel));
-                    LOG.error("DG-6022: the receiver of channel {} answered that it is gone; the channel is disabled "
-                            + "and {} pending notices are held as 'disabled' until an operator re-enables it "
-                            + "(NotificationOutbox.requeueDisabled(\"{}\")); reason: {}", row.channel, moved,
-                            row.channel, reason);
-                }
-                return moved;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                try {
-                    c.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // The connection is broken; closing it is all that is left.
-                }
-            }
+            });
         }
+        if (done.first()) {
+            tell(() -> metrics.disabled(row.channel));
+            LOG.error("DG-6022: the receiver of channel {} answered that it is gone; the channel is disabled "
+                    + "and {} pending notices are held as 'disabled' until an operator re-enables it "
+                    + "(NotificationOutbox.requeueDisabled(\"{}\")); reason: {}", row.channel, done.moved(),
+                    row.channel, reason);
+        }
+        return done.moved();
     }
 
     private boolean release(Claimed row, String token) {
