@@ -96,16 +96,16 @@ class EscalationIT {
             browser.findElement(By.id("password")).sendKeys(GUARDIAN_PASSWORD);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
 
-            assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Requests waiting");
+            assertThat(heading(browser, "Requests waiting")).contains("Requests waiting");
             assertThat(browser.findElement(By.tagName("body")).getText()).contains("Immigration Enforcement (test)");
             browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
-            assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Immigration Enforcement (test)");
+            assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
             WebElement dateOfBirth = browser.findElement(By.cssSelector("input[name=withhold][value$='DOB']"));
             assertThat(dateOfBirth.isSelected()).isFalse();
             dateOfBirth.click();
             browser.findElement(By.id("note")).sendKeys("Identity confirmation only.");
             browser.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Approved");
+            assertThat(heading(browser, "Approved")).isEqualTo("Approved");
         } finally {
             browser.quit();
         }
@@ -141,10 +141,12 @@ class EscalationIT {
             browser.findElement(By.id("id")).sendKeys("cg-anne");
             browser.findElement(By.id("password")).sendKeys(GUARDIAN_PASSWORD);
             browser.findElement(By.cssSelector("button[type=submit]")).click();
+            assertThat(heading(browser, "Requests waiting")).contains("Requests waiting");
             browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
             browser.findElement(By.id("reason")).sendKeys("No conviction for a serious crime is evidenced.");
             browser.findElement(By.xpath("//button[contains(., 'Refuse')]")).click();
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Refused");
+            assertThat(heading(browser, "Refused")).isEqualTo("Refused");
             browser.get("http://127.0.0.1:" + port + "/staff/reviews");
             assertThat(browser.findElements(By.cssSelector("a[href$='" + caseId + "']")))
                     .as("a decided case leaves the queue").isEmpty();
@@ -303,6 +305,21 @@ class EscalationIT {
         assertThat(polled.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(polled.body()).at("/entry/0/response/outcome").toString()).contains("DG-5106");
         assertThat(JSON.readTree(polled.body()).at("/entry/0").has("resource")).isFalse();
+    }
+
+    /**
+     * The page's heading once the page that has it has loaded (after a click the old page can still be there for a
+     * moment), or the heading there is after ten seconds, for the assertion to show.
+     */
+    private static String heading(WebDriver browser, String expected) {
+        try {
+            new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                    .ignoring(org.openqa.selenium.WebDriverException.class)
+                    .until(d -> d.findElement(By.tagName("h1")).getText().contains(expected));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            // fall through: the assertion reports what the page says
+        }
+        return browser.findElement(By.tagName("h1")).getText();
     }
 
     private HttpResponse<String> poll(String url, String token) throws Exception {
