@@ -44,6 +44,9 @@ public enum GuardError {
             "The approved answer to this request has already been released; it is released once."),
     MALFORMED_REQUEST("DG-1205", 400, "invalid",
             "The request could not be read: check the encoding of its path, query and body."),
+    PAGE_POLICY_CHANGED("DG-1206", 410, "not-found",
+            "The disclosure policy has changed since this search was made, so its pages are no longer served. Repeat "
+                    + "the search."),
     PAGE_NOT_ISSUED("DG-1204", 403, "forbidden",
             "This page of results was not issued to you. Page only through the links of your own searches."),
     STAFF_REQUEST_INVALID("DG-1203", 400, "invalid",

@@ -70,7 +70,6 @@ public final class ResponsePath {
     /** Parameters that shape the guard's own output and are never forwarded. */
     static final Set<String> LOCAL_PARAMETERS = Set.of("_format", "_pretty");
 
-    private static final Pattern PAGE_ID = Pattern.compile("[?&]_getpages=([^&]+)");
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final String FHIR_JSON_UTF8 = "application/fhir+json;charset=UTF-8";
 
@@ -92,10 +91,7 @@ public final class ResponsePath {
     private final DisclosureControl control;
     private final DisclosureRecorder recorder;
     private final HeldRequests held;
-    /** Page ids of the practice server's searches, by the outside requester whose search they belong to. */
-    private final com.github.benmanes.caffeine.cache.Cache<String, String> issuedPages =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofHours(2))
-                    .maximumSize(200_000).build();
+    private final PageTokens pageTokens = new PageTokens();
     private final com.github.benmanes.caffeine.cache.Cache<String, Instant> lastPolls =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(MIN_POLL_INTERVAL)
                     .maximumSize(100_000).build();
@@ -330,13 +326,16 @@ public final class ResponsePath {
         Inbound held = new Inbound(interaction, context.resourceType(),
                 interaction == Interaction.READ ? approved.resourceId() : null, parameters, headers, guardBase,
                 connection);
-        Fetched fetched = fetchLabelled(held);
+        Fetched fetched = fetchLabelled(held, interaction == Interaction.PAGE
+                ? redeemPage(held.parameters(), context.requester().id(), approved.current().policyVersion())
+                : null);
         Decision decision;
         try {
             decision = control.releaseApproved(interaction, fetched.resource(), approved, record);
         } catch (IllegalArgumentException e) {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }
+        issuePages(fetched.resource(), context.requester().id(), approved.current().policyVersion());
         Outbound inner = answer(held, fetched.response(), fetched.resource(), decision);
         ObjectNode bundle = batchResponse("200 OK", fetched.resource(), null);
         return new Outbound(200, inner.headers(), json.write(bundle));
@@ -465,13 +464,10 @@ public final class ResponsePath {
     private Outbound forward(Inbound request, RequestRecord record) {
         DisclosureControl.Admission admission = control.admit(request, request.connection(), record);
         String requesterId = admission.context().requester().id();
-        if (request.interaction() == Interaction.PAGE && !admission.internal()) {
-            String[] pages = request.parameters() == null ? null : request.parameters().get("_getpages");
-            if (pages == null || pages.length != 1 || !requesterId.equals(issuedPages.getIfPresent(pages[0]))) {
-                throw new GuardException(GuardError.PAGE_NOT_ISSUED);
-            }
-        }
-        Fetched fetched = fetchLabelled(request);
+        String policyVersion = admission.engine().version();
+        String pageQuery = request.interaction() == Interaction.PAGE
+                ? redeemPage(request.parameters(), requesterId, policyVersion) : null;
+        Fetched fetched = fetchLabelled(request, pageQuery);
         UpstreamResponse response = fetched.response();
         ObjectNode resource = fetched.resource();
         Confidentiality patientMark = request.interaction() == Interaction.READ
@@ -483,29 +479,71 @@ public final class ResponsePath {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }
         control.admitPatients(admission, record);
-        if (!admission.internal()) {
-            rememberPages(resource, requesterId);
-        }
+        issuePages(resource, requesterId, policyVersion);
         return answer(request, response, resource, decision);
     }
 
     /**
-     * Notes the practice server's page ids in a Bundle's links as issued to this outside requester, so that a page
-     * is served to an outsider only when it came from that outsider's own search.
+     * The practice server's page query behind a page request, if the request is exactly one page token
+     * ({@code ?_getpages=<token>}, with {@code _format} or {@code _pretty} at most) that this instance issued to this
+     * requester under the policy now in force.
+     *
+     * @throws GuardException {@link GuardError#PAGE_NOT_ISSUED} for anything else than one token, or a token issued to
+     *     someone else; {@link GuardError#PAGE_EXPIRED} for a token this instance does not hold (never issued,
+     *     expired, or issued before a restart); {@link GuardError#PAGE_POLICY_CHANGED} when the policy has changed
      */
-    private void rememberPages(ObjectNode bundle, String requesterId) {
-        for (com.fasterxml.jackson.databind.JsonNode link : bundle.path("link")) {
-            java.util.regex.Matcher page = PAGE_ID.matcher(link.path("url").asText(""));
-            if (page.find()) {
-                issuedPages.put(java.net.URLDecoder.decode(page.group(1), StandardCharsets.UTF_8), requesterId);
+    private String redeemPage(Map<String, String[]> parameters, String requesterId, String policyVersion) {
+        String token = null;
+        for (Map.Entry<String, String[]> parameter : (parameters == null ? Map.<String, String[]>of() : parameters)
+                .entrySet()) {
+            if (parameter.getKey().equals("_getpages") && parameter.getValue().length == 1 && token == null) {
+                token = parameter.getValue()[0];
+            } else if (!LOCAL_PARAMETERS.contains(parameter.getKey())) {
+                throw new GuardException(GuardError.PAGE_NOT_ISSUED);
             }
         }
+        if (token == null) {
+            throw new GuardException(GuardError.PAGE_NOT_ISSUED);
+        }
+        PageTokens.Grant grant = pageTokens.grant(token)
+                .orElseThrow(() -> new GuardException(GuardError.PAGE_EXPIRED));
+        if (!grant.requesterId().equals(requesterId)) {
+            throw new GuardException(GuardError.PAGE_NOT_ISSUED);
+        }
+        if (!grant.policyVersion().equals(policyVersion)) {
+            throw new GuardException(GuardError.PAGE_POLICY_CHANGED);
+        }
+        return grant.upstreamQuery();
+    }
+
+    /**
+     * Replaces the practice server's page queries in a search Bundle's links with page tokens granted to this
+     * requester under this policy version, so that no upstream page id, offset or page size leaves the guard.
+     */
+    private void issuePages(ObjectNode bundle, String requesterId, String policyVersion) {
+        String base = upstream.base().toString();
+        for (com.fasterxml.jackson.databind.JsonNode link : bundle.path("link")) {
+            String url = link.path("url").asText("");
+            if (link instanceof ObjectNode linkObject && url.startsWith(base + "?") && url.contains("_getpages=")) {
+                String token = pageTokens.issue(new PageTokens.Grant(requesterId, policyVersion,
+                        url.substring(base.length())));
+                linkObject.put("url", base + "?_getpages=" + token);
+            }
+        }
+    }
+
+    /** The page tokens this instance has issued, for their cache metrics. */
+    public PageTokens pageTokens() {
+        return pageTokens;
     }
 
     /** An upstream answer, parsed, checked and labelled. */
     private record Fetched(UpstreamResponse response, ObjectNode resource) {}
 
-    private Fetched fetchLabelled(Inbound request) {
+    /**
+     * @param pageQuery for a page request, the practice server's page query its token stands for
+     */
+    private Fetched fetchLabelled(Inbound request, String pageQuery) {
         String relative = switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
@@ -514,7 +552,7 @@ public final class ResponsePath {
                 yield request.resourceType() + "/" + request.id();
             }
             case SEARCH -> request.resourceType() + query(request.parameters());
-            case PAGE -> query(request.parameters());
+            case PAGE -> Objects.requireNonNull(pageQuery, "pageQuery");
         };
         UpstreamResponse response;
         try {

@@ -471,9 +471,10 @@ class GatewayFaultTest {
         JsonNode bundle = MAPPER.readTree(answer.body());
         List<String> links = new ArrayList<>();
         bundle.path("link").forEach(link -> links.add(link.path("relation").asText() + " " + link.path("url").asText()));
-        assertThat(links).containsExactly(
-                "self " + guardBase() + "/Patient?family=Smith",
-                "next " + guardBase() + "?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset");
+        assertThat(links).hasSize(2);
+        assertThat(links.get(0)).isEqualTo("self " + guardBase() + "/Patient?family=Smith");
+        assertThat(links.get(1)).as("a page token of the guard's, not the practice server's page id")
+                .matches("next " + java.util.regex.Pattern.quote(guardBase()) + "\\?_getpages=[A-Za-z0-9_-]{24}");
         assertThat(bundle.at("/entry/0/fullUrl").asText()).isEqualTo(guardBase() + "/Patient/p1");
         assertThat(bundle.at("/entry/1/fullUrl").asText()).isEqualTo(guardBase() + "/Patient/p2");
         assertThat(answer.body()).doesNotContain(":" + UPSTREAM_PORT).doesNotContain("other.example");
@@ -481,32 +482,51 @@ class GatewayFaultTest {
     }
 
     @Test
-    void page_getpages_isForwardedToTheUpstreamBaseWithTheSameQuery() throws Exception {
+    void page_aGuardToken_isForwardedAsThePracticeServersOwnPageQuery() throws Exception {
+        UPSTREAM.stubFor(get(urlPathEqualTo("/fhir/Patient")).willReturn(fhirJson(200, """
+                {"resourceType":"Bundle","type":"searchset","link":[
+                  {"relation":"next","url":"%1$s?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset"}],
+                 "entry":[{"fullUrl":"%1$s/Patient/p1","resource":%2$s}]}
+                """.formatted(upstreamBase(), patient("p1")))));
         UPSTREAM.stubFor(get(urlPathEqualTo("/fhir")).willReturn(fhirJson(200, """
                 {"resourceType":"Bundle","type":"searchset","link":[
                   {"relation":"self","url":"%1$s?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset"},
                   {"relation":"next","url":"%1$s?_getpages=abc123&_getpagesoffset=40&_count=20&_bundletype=searchset"}],
                  "entry":[{"fullUrl":"%1$s/Patient/p21","resource":%2$s}]}
                 """.formatted(upstreamBase(), patient("p21")))));
+        String next = MAPPER.readTree(guardGet("/Patient?family=Smith").body()).at("/link/0/url").asText();
 
-        HttpResponse<String> answer = guardGet("?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset");
+        HttpResponse<String> answer = guardGet(next.substring(guardBase().length()));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         UPSTREAM.verify(1, getRequestedFor(
-                urlEqualTo("/fhir?_bundletype=searchset&_count=20&_getpages=abc123&_getpagesoffset=20")));
+                urlEqualTo("/fhir?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset")));
         JsonNode bundle = MAPPER.readTree(answer.body());
-        assertThat(bundle.at("/link/1/url").asText())
-                .isEqualTo(guardBase() + "?_getpages=abc123&_getpagesoffset=40&_count=20&_bundletype=searchset");
+        assertThat(bundle.at("/link/1/url").asText()).startsWith(guardBase() + "?_getpages=").isNotEqualTo(next);
+        assertThat(answer.body()).doesNotContain("abc123").doesNotContain("_getpagesoffset");
         assertThat(bundle.at("/entry/0/fullUrl").asText()).isEqualTo(guardBase() + "/Patient/p21");
     }
 
     @Test
     void page_whenUpstreamSaysThePageHasExpired_is410PageExpired() throws Exception {
+        UPSTREAM.stubFor(get(urlPathEqualTo("/fhir/Patient")).willReturn(fhirJson(200, """
+                {"resourceType":"Bundle","type":"searchset","link":[
+                  {"relation":"next","url":"%1$s?_getpages=abc123&_getpagesoffset=20&_count=20&_bundletype=searchset"}],
+                 "entry":[]}
+                """.formatted(upstreamBase()))));
         UPSTREAM.stubFor(get(urlPathEqualTo("/fhir")).willReturn(fhirJson(410,
                 "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"not-found\","
                         + "\"diagnostics\":\"Search " + canary + " expired\"}]}")));
+        String next = MAPPER.readTree(guardGet("/Patient?family=Smith").body()).at("/link/0/url").asText();
 
-        assertReleasedNothing(guardGet("?_getpages=abc123&_getpagesoffset=20"), 410, "DG-1104");
+        assertReleasedNothing(guardGet(next.substring(guardBase().length())), 410, "DG-1104");
+    }
+
+    @Test
+    void page_anUpstreamPageIdNotIssuedAsAToken_isNeverForwarded() throws Exception {
+        assertReleasedNothing(guardGet("?_getpages=abc123&_getpagesoffset=20"), 403, "DG-1204");
+        assertReleasedNothing(guardGet("?_getpages=abc123"), 410, "DG-1104");
+        UPSTREAM.verify(0, getRequestedFor(urlPathEqualTo("/fhir")));
     }
 
     @Test

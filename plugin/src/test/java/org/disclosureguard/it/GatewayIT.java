@@ -148,6 +148,8 @@ class GatewayIT {
                 assertThat(link.path("url").asText()).doesNotContain(PracticeServer.shared().baseUrl().toString());
                 if (link.path("relation").asText().equals("next")) {
                     next = link.path("url").asText();
+                    assertThat(next).as("a page token issued by the guard, nothing of the practice server's")
+                            .matches(java.util.regex.Pattern.quote(guardBase()) + "\\?_getpages=[A-Za-z0-9_-]{24}");
                 }
             }
             pages++;
