@@ -24,7 +24,9 @@ import java.util.concurrent.TimeoutException;
  * Fetches from the practice FHIR server. Each call is one GET with JSON asked for, redirects never followed, a
  * connect deadline and a deadline for the whole answer (body included), and a cap on the body size. Anything
  * other than a complete FHIR JSON answer with a 2xx or 4xx status becomes an {@link UpstreamFailure}; nothing
- * from a failed exchange is returned, and bodies of refused answers are not even read.
+ * from a failed exchange is returned, and bodies of refused answers are not even read. Bodies are asked for and
+ * accepted only without a content coding ({@code Accept-Encoding: identity}): a compressed answer is refused unread,
+ * so the size cap is a cap on what the guard parses and no compression bomb is ever inflated.
  *
  * <p>Thread-safe; one instance is shared by all requests.
  */
@@ -86,7 +88,8 @@ public final class UpstreamClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(timeout)
-                .header("Accept", FHIR_JSON);
+                .header("Accept", FHIR_JSON)
+                .header("Accept-Encoding", "identity");
         requestHeaders.forEach((name, value) -> {
             if (FORWARDED_REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 request.header(name, value);
@@ -125,11 +128,16 @@ public final class UpstreamClient {
         return new UpstreamResponse(status, keptHeaders(response), response.body());
     }
 
-    /** Only 2xx and 4xx answers in FHIR JSON have their bodies read; anything else is discarded unread. */
+    /**
+     * Only 2xx and 4xx answers in FHIR JSON without a content coding have their bodies read; anything else is
+     * discarded unread.
+     */
     private static boolean acceptable(HttpResponse.ResponseInfo info) {
         int status = info.statusCode();
         boolean statusOk = (status >= 200 && status < 300) || (status >= 400 && status < 500);
-        return statusOk && isFhirJson(info.headers().firstValue("content-type").orElse(""));
+        String coding = info.headers().firstValue("content-encoding").orElse("identity").trim();
+        return statusOk && coding.equalsIgnoreCase("identity")
+                && isFhirJson(info.headers().firstValue("content-type").orElse(""));
     }
 
     private static UpstreamFailure classify(Throwable cause) {

@@ -316,6 +316,29 @@ class UpstreamClientTest {
     }
 
     @Test
+    void get_asksForAnUncompressedBody_andRefusesACompressionBombUnread() throws Exception {
+        java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+            gzip.write("{\"resourceType\":\"Patient\",\"id\":\"p1\",\"text\":\"".getBytes(StandardCharsets.UTF_8));
+            byte[] spaces = new byte[1 << 20];
+            java.util.Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < 6; i++) {
+                gzip.write(spaces);
+            }
+            gzip.write("\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bomb = compressed.toByteArray();
+        assertThat((long) bomb.length).as("6 MiB inflated, under the size cap compressed").isLessThan(LIMIT);
+        upstream.stubFor(get("/fhir/Patient/p1").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withHeader("Content-Encoding", "gzip").withBody(bomb)));
+
+        assertFailure(() -> client.get("Patient/p1", Map.of("Accept-Encoding", "gzip")), UpstreamFailure.Kind.NOT_FHIR);
+
+        upstream.verify(getRequestedFor(urlEqualTo("/fhir/Patient/p1"))
+                .withHeader("Accept-Encoding", equalTo("identity")));
+    }
+
+    @Test
     void get_whenBodyIsExactlyTheLimit_returnsIt() throws Exception {
         byte[] body = largePatient(LIMIT);
         upstream.stubFor(get("/fhir/Patient/p1").willReturn(aResponse()
