@@ -69,18 +69,20 @@ class AuditConfiguration {
     }
 
     @Bean
-    AuditSigningKey auditSigningKey(GuardProperties properties) {
+    AuditSigningKey auditSigningKey(GuardProperties properties, JdbcAuditStore auditStore,
+            DataSource guardDataSource) {
         Path dir = properties.getAudit().getKeyDir();
         if (dir == null) {
             throw new IllegalStateException("guard.audit.key-dir is required: where the audit checkpoint keys are");
         }
-        if (!Files.exists(dir.resolve(AuditKeyDirectory.CURRENT))) {
-            AuditSigningKey key = AuditKeyDirectory.generate(dir, new SecureRandom());
+        boolean first = !Files.exists(dir.resolve(AuditKeyDirectory.CURRENT));
+        AuditSigningKey key = AuditKeyDirectory.forStartup(dir, Checkpointer.newest(guardDataSource),
+                new SecureRandom());
+        if (first) {
             LOG.warn("Created the audit checkpoint signing key {} in {}. Keep a copy of its public key "
                     + "(audit-{}.pub.pem) away from this machine: verifiers need it.", key.keyId(), dir, key.keyId());
-            return key;
         }
-        return AuditKeyDirectory.signingKey(dir);
+        return key;
     }
 
     @Bean(destroyMethod = "shutdownNow")

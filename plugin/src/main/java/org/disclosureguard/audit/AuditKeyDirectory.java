@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -68,6 +69,28 @@ public final class AuditKeyDirectory {
                     + "it");
         }
         return create(dir, random);
+    }
+
+    /**
+     * The current signing key for a guard starting up: the directory's current key; or, on a first start (the audit
+     * log has no checkpoint yet), a new first key. A directory without a current key beside an audit log that already
+     * has signed checkpoints is refused rather than silently given a new key: a lost or removed key must be restored,
+     * or replaced deliberately by someone who then gives verifiers the new public key.
+     *
+     * @param newest the audit log's newest checkpoint, if any
+     * @throws AuditKeyException when the key is missing but the log has checkpoints, or the key cannot be read
+     */
+    public static AuditSigningKey forStartup(Path dir, Optional<Checkpoint> newest, SecureRandom random) {
+        if (Files.exists(dir.resolve(CURRENT))) {
+            return signingKey(dir);
+        }
+        if (newest.isPresent()) {
+            throw new AuditKeyException(dir + " has no current audit key, but the audit log's checkpoints are signed "
+                    + "(the newest, at seq " + newest.get().seq() + ", by key " + newest.get().keyId() + "). Restore "
+                    + "the key directory from its backup; if the key is lost, create a new one deliberately with "
+                    + "'audit keys generate --dir " + dir + "' and give verifiers its public key");
+        }
+        return generate(dir, random);
     }
 
     /**

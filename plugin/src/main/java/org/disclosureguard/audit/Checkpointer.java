@@ -75,6 +75,19 @@ public final class Checkpointer {
         }
     }
 
+    /** The newest stored checkpoint, or empty when none has been made. */
+    public static Optional<Checkpoint> newest(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT seq, head_hash, checkpoint_time_ms, key_id, signature "
+                     + "FROM audit_checkpoint WHERE seq = (SELECT MAX(seq) FROM audit_checkpoint)");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(new Checkpoint(rs.getLong(1), rs.getString(2),
+                    Instant.ofEpochMilli(rs.getLong(3)), rs.getString(4), rs.getString(5))) : Optional.empty();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
     static List<Checkpoint> checkpoints(Connection c) throws SQLException {
         List<Checkpoint> out = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("SELECT seq, head_hash, checkpoint_time_ms, key_id, signature "

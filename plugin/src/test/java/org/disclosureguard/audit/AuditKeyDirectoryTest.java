@@ -58,6 +58,41 @@ class AuditKeyDirectoryTest {
     }
 
     @Test
+    void forStartup_onAFirstStart_createsTheFirstKey_andAfterwardsKeepsIt() {
+        AuditSigningKey first = AuditKeyDirectory.forStartup(dir, java.util.Optional.empty(), new SecureRandom());
+        Checkpoint signed = Checkpoint.sign(9, "ef".repeat(32), Instant.EPOCH, first);
+
+        AuditSigningKey again = AuditKeyDirectory.forStartup(dir, java.util.Optional.of(signed), new SecureRandom());
+
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+    }
+
+    @Test
+    void forStartup_whenTheKeyIsGoneButTheLogHasSignedCheckpoints_refusesInsteadOfMakingANewKey() throws Exception {
+        AuditSigningKey lost = AuditKeyDirectory.generate(dir, new SecureRandom());
+        Checkpoint signed = Checkpoint.sign(41, "ef".repeat(32), Instant.EPOCH, lost);
+        Files.delete(dir.resolve(AuditKeyDirectory.CURRENT));
+        Files.delete(AuditKeyDirectory.privateKeyFile(dir, lost.keyId()));
+
+        assertThatThrownBy(() -> AuditKeyDirectory.forStartup(dir, java.util.Optional.of(signed), new SecureRandom()))
+                .isInstanceOf(AuditKeyException.class)
+                .hasMessageStartingWith("DG-4101")
+                .hasMessageContaining("seq 41").hasMessageContaining(lost.keyId())
+                .hasMessageContaining("audit keys generate");
+        assertThat(dir.resolve(AuditKeyDirectory.CURRENT)).doesNotExist();
+    }
+
+    @Test
+    void forStartup_whenTheCurrentPrivateKeyIsGone_refusesToStart() throws Exception {
+        AuditSigningKey key = AuditKeyDirectory.generate(dir, new SecureRandom());
+        Files.delete(AuditKeyDirectory.privateKeyFile(dir, key.keyId()));
+
+        assertThatThrownBy(() -> AuditKeyDirectory.forStartup(dir, java.util.Optional.empty(), new SecureRandom()))
+                .isInstanceOf(AuditKeyException.class)
+                .hasMessageContaining(AuditKeyDirectory.privateKeyFile(dir, key.keyId()).toString());
+    }
+
+    @Test
     void rotate_withoutAKey_saysToGenerate() {
         assertThatThrownBy(() -> AuditKeyDirectory.rotate(dir, new SecureRandom()))
                 .isInstanceOf(AuditKeyException.class)

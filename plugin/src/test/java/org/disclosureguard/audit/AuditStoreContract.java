@@ -205,6 +205,7 @@ abstract class AuditStoreContract {
     @Test
     void checkpointIfMoved_signsOnlyANewHead() {
         assertThat(checkpointer.checkpointIfMoved()).isEmpty();
+        assertThat(Checkpointer.newest(dataSource)).isEmpty();
         store.appendBatch(AuditEntries.entries(0, 3, new Random(8)));
         Checkpoint cp = checkpointer.checkpointIfMoved().orElseThrow();
         assertThat(cp.seq()).isEqualTo(3);
@@ -216,6 +217,7 @@ abstract class AuditStoreContract {
         store.append(AuditEntries.example());
         assertThat(checkpointer.checkpointIfMoved()).map(Checkpoint::seq).contains(4L);
         assertThat(Checkpointer.checkpoints(dataSource)).extracting(Checkpoint::seq).containsExactly(3L, 4L);
+        assertThat(Checkpointer.newest(dataSource)).contains(Checkpointer.checkpoints(dataSource).get(1));
         VerificationReport report = verify();
         assertThat(report.ok()).as(report.describe()).isTrue();
         assertThat(report.lastSignedSeq()).isEqualTo(4);
