@@ -68,6 +68,10 @@ class AuditConfiguration {
         return new JdbcAuditStore(guardDataSource);
     }
 
+    /**
+     * The checkpoint signing key ({@link AuditKeyDirectory#forStartup}). Takes the audit store so that the schema is
+     * migrated before the newest checkpoint is looked up.
+     */
     @Bean
     AuditSigningKey auditSigningKey(GuardProperties properties, JdbcAuditStore auditStore,
             DataSource guardDataSource) {
