@@ -622,6 +622,93 @@ class BypassIT {
         return tests.stream();
     }
 
+    /**
+     * Request smuggling: an outsider's request with ambiguous framing (both Content-Length and Transfer-Encoding,
+     * two different lengths, an obfuscated Transfer-Encoding) hides a second request without credentials behind its
+     * body. On the guard's loopback port a request without credentials is the practice's own, so if the hidden
+     * request were ever read as a request of its own, the outsider would get the canary patient in the practice's
+     * answer. Exactly one answer, a refusal (Tomcat's 400 or 501 for the framing, or the guard's refusal of the
+ * outsider's search), must come back, and no canary.
+     */
+    @TestFactory
+    Stream<DynamicTest> ambiguousFraming_neverSmugglesASecondRequest() {
+        String hidden = "GET /fhir/Patient/" + PATIENT_ID + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        String chunkedEnd = "0\r\n\r\n";
+        Map<String, String> framings = new LinkedHashMap<>();
+        framings.put("Content-Length then chunked", "Content-Length: " + chunkedEnd.length()
+                + "\r\nTransfer-Encoding: chunked\r\n");
+        framings.put("chunked then a Content-Length covering the hidden request", "Transfer-Encoding: chunked\r\n"
+                + "Content-Length: " + (chunkedEnd.length() + hidden.length()) + "\r\n");
+        framings.put("two different Content-Lengths", "Content-Length: 0\r\nContent-Length: " + hidden.length()
+                + "\r\n");
+        framings.put("Transfer-Encoding with a space before the colon", "Content-Length: " + (chunkedEnd.length()
+                + hidden.length()) + "\r\nTransfer-Encoding : chunked\r\n");
+        framings.put("Transfer-Encoding xchunked", "Content-Length: " + (chunkedEnd.length() + hidden.length())
+                + "\r\nTransfer-Encoding: xchunked\r\n");
+        framings.put("Transfer-Encoding chunked, identity", "Content-Length: " + (chunkedEnd.length()
+                + hidden.length()) + "\r\nTransfer-Encoding: chunked, identity\r\n");
+        framings.put("a line folded into Transfer-Encoding", "Content-Length: " + (chunkedEnd.length()
+                + hidden.length()) + "\r\nX-Fold: a\r\n Transfer-Encoding: chunked\r\n");
+        List<DynamicTest> tests = new ArrayList<>();
+        // The control: with unambiguous framing the second request is read as a request of its own (HTTP/1.1
+        // pipelining), so counting answers does tell a smuggled request apart.
+        tests.add(DynamicTest.dynamicTest("control: two plainly framed requests get two answers", () -> {
+            String request = "GET /fhir/metadata HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + token(Who.HOME_OFFICE) + "\r\n\r\n" + hidden.replace("/fhir/Patient/" + PATIENT_ID,
+                    "/fhir/metadata");
+            Answer answer = rawExchange(request.getBytes(StandardCharsets.US_ASCII));
+            assertThat(answer.everything().split("HTTP/1\\.1 \\d{3} ", -1).length - 1).as(answer.everything())
+                    .isEqualTo(2);
+        }));
+        for (Who who : Who.OUTSIDERS) {
+            framings.forEach((name, framing) -> tests.add(DynamicTest.dynamicTest(who + " " + name, () -> {
+                String request = "POST /fhir/Patient/_search HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + token(who) + "\r\nContent-Type: application/x-www-form-urlencoded\r\n" + framing + "\r\n"
+                        + chunkedEnd + hidden;
+                Answer answer = rawExchange(request.getBytes(StandardCharsets.US_ASCII));
+                print(who, "smuggling: " + name, answer);
+                int answers = answer.everything().split("HTTP/1\\.1 \\d{3} ", -1).length - 1;
+                assertThat(answers).as("%s %s: one answer only: %s", who, name, answer.everything()).isLessThanOrEqualTo(1);
+                // Tomcat answers a transfer coding it does not know with 501 from its HTTP parser, and closes.
+                assertThat(answer.status() == CLOSED || answer.status() >= 400 && answer.status() <= 499
+                        || answer.status() == 501)
+                        .as("%s %s: refused: %s", who, name, abbreviate(answer.everything(), 2000)).isTrue();
+                assertNoInternals(answer, who + " " + name);
+                assertNoCanary(answer, all(), who + " smuggling " + name);
+            })));
+        }
+        return tests.stream();
+    }
+
+    /** Sends exactly these bytes, closes the sending side, and reads everything the guard answers until it closes. */
+    private Answer rawExchange(byte[] request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            try {
+                out.write(request);
+                out.flush();
+                socket.shutdownOutput();
+            } catch (IOException closed) {
+                // Tomcat may answer and close before reading everything; read what it sent.
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(received);
+            } catch (IOException reset) {
+                // Tomcat may reset the connection after answering.
+            }
+            String text = received.toString(StandardCharsets.UTF_8);
+            if (text.isEmpty()) {
+                return new Answer(CLOSED, Map.of(), "", "connection closed without an answer");
+            }
+            int status = text.startsWith("HTTP/1.1 ") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12))
+                    : -1;
+            int split = text.indexOf("\r\n\r\n");
+            return new Answer(status, Map.of(), split < 0 ? "" : text.substring(split + 4), text);
+        }
+    }
+
     /** A gzip stream that inflates to the given number of MiB of spaces: about 1,000 times smaller. */
     private static byte[] gzippedSpaces(int mebibytes) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
