@@ -17,8 +17,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The guard's metrics: gauges over the notification outbox (pending, failed, held by a disabled channel, the age of
  * the oldest pending notice), beside the relay's counters, and the Prometheus scrape endpoint
- * ({@code /actuator/prometheus}), answered only to the practice itself (as every {@code /staff} page) and 404 to
- * anyone else, so that outside requesters on the TLS listener learn nothing about the practice's traffic.
+ * ({@code /actuator/prometheus}) and health endpoint ({@code /actuator/health}, with details), answered only to the
+ * practice itself (as every {@code /staff} page) and 404 to anyone else, so that outside requesters on the TLS
+ * listener learn nothing about the practice's traffic.
  */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
@@ -53,7 +54,8 @@ class MetricsConfiguration {
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
-        registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*");
+        registration.addUrlPatterns("/actuator/prometheus", "/actuator/prometheus/*", "/actuator/health",
+                "/actuator/health/*");
         return registration;
     }
 }

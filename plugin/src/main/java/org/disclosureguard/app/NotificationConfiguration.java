@@ -11,6 +11,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.disclosureguard.audit.AuditEntry;
 import org.disclosureguard.gateway.PatientOnRecord;
+import org.disclosureguard.notification.ClinicianContacts;
 import org.disclosureguard.notification.DigestChannel;
 import org.disclosureguard.notification.DigestSchedule;
 import org.disclosureguard.notification.DigestSender;
@@ -44,7 +45,8 @@ class NotificationConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationConfiguration.class);
 
     @Bean
-    List<NotificationChannel> notificationChannels(NotificationProperties properties, GuardProperties guard) {
+    List<NotificationChannel> notificationChannels(NotificationProperties properties, GuardProperties guard,
+            ClinicianContacts clinicianContacts) {
         List<NotificationChannel> channels = new ArrayList<>();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -62,7 +64,8 @@ class NotificationConfiguration {
         if (email != null && email.host() != null && !email.host().isBlank()) {
             channels.add(new EmailChannel(new EmailChannel.EmailSettings(email.host(), email.port(), email.startTls(),
                     email.username(), email.password(), email.from(), email.to() == null ? List.of() : email.to(),
-                    email.timeout()), Clock.systemUTC()));
+                    email.timeout()), Clock.systemUTC(), email.clinician() ? clinicianContacts : null,
+                    email.guardian() == null ? List.of() : email.guardian()));
         }
         LOG.info("Clinician notification channels: {}", channels.stream().map(NotificationChannel::name).toList());
         return channels;

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.disclosureguard.notification.NotificationChannel;
 import org.disclosureguard.notification.NotificationOutbox;
 import org.disclosureguard.notification.NotificationPages;
+import org.disclosureguard.notification.OutboxReconciler;
 import org.disclosureguard.notification.OutboxRow;
 import org.disclosureguard.review.ReviewPages;
 import org.disclosureguard.staff.StaffSessions;
@@ -21,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The clinician notifications, for signed-in practice staff ({@code docs/notifications.md}): what waits, what
- * failed, what a disabled channel holds, the recent deliveries, and a button per channel that tries its failed and
- * disabled notifications again (CSRF-protected). Only on the practice's own listener ({@link StaffAccess}).
+ * failed, what a disabled channel holds, the recent deliveries, the last reconciliation of the audit trail with the
+ * notifications, and a button per channel that tries its failed and disabled notifications again (CSRF-protected). Only on the practice's own listener ({@link StaffAccess}).
  */
 @RestController
 class StaffNotificationController {
@@ -32,12 +33,14 @@ class StaffNotificationController {
     private final NotificationOutbox outbox;
     private final List<NotificationChannel> channels;
     private final StaffSessions sessions;
+    private final OutboxReconciler reconciler;
 
     StaffNotificationController(NotificationOutbox outbox, List<NotificationChannel> notificationChannels,
-            StaffSessions sessions) {
+            StaffSessions sessions, OutboxReconciler reconciler) {
         this.outbox = outbox;
         this.channels = notificationChannels;
         this.sessions = sessions;
+        this.reconciler = reconciler;
     }
 
     @GetMapping(NotificationPages.PATH)
@@ -54,7 +57,7 @@ class StaffNotificationController {
             rows.put(status, outbox.rowsWithStatus(status, ROWS));
         }
         return html(200, NotificationPages.page(outbox.health(), outbox.disabledChannels(), rows,
-                channels.stream().map(NotificationChannel::name).toList(), session.get().csrf()));
+                channels.stream().map(NotificationChannel::name).toList(), session.get().csrf(), reconciler.last()));
     }
 
     @PostMapping(value = NotificationPages.PATH + "/requeue", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)

@@ -34,7 +34,8 @@ import org.disclosureguard.audit.TransactionalWrite;
  * <p><b>Reading.</b> {@link #health} counts pending and failed rows and the age of the oldest pending one;
  * {@link #rows} lists a notice's rows (for operations and tests); {@link #requeueFailed} puts dead letters back;
  * {@link #disabledChannels} and {@link #requeueDisabled} show and re-enable channels whose receiver said it is gone;
- * {@link #unnotifiedDisclosures} finds disclosures in the audit chain that have no outbox rows at all.
+ * {@link #unnotifiedDisclosures} finds disclosures in the audit chain that have no outbox rows at all, and
+ * {@link #reconcile} writes back the rows that audit entries should have and do not.
  *
  * <p>Thread-safe: holds no mutable state besides the data source.
  */
@@ -296,6 +297,130 @@ public final class NotificationOutbox {
             return missing;
         } catch (SQLException e) {
             throw new IllegalStateException("DG-6010: the notification outbox cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores the outbox rows that audit entries from {@code fromSeq} on (at most {@code limit} entries) should have
+     * and do not, and says what it wrote. Idempotent: a row is keyed by its notice id and channel, and the notice id is
+     * derived from the audit sequence number, request id and patient id ({@link NoticeFactory}), so running it again,
+     * or on several instances at once, writes nothing twice.
+     *
+     * <ul>
+     *   <li>A disclosure about at least one patient must have one row per notice and configured channel. A missing
+     *       row whose notice has a row on another channel is written from that row's notice (the same text, clinician
+     *       and masked NHS number). A notice with no row at all is rebuilt from the audit entry, which records neither
+     *       the registered clinician nor the NHS number: the rebuilt notice names neither (the FHIR inbox writes it
+     *       without {@code recipient}; e-mail goes to the practice's addresses).</li>
+     *   <li>A held or refused outside request ({@code escalate}, {@code deny}) that has restricted-record notices
+     *       gets its missing channel rows from them. One with no row at all is not touched: the audit entry does not
+     *       say whether the record was restricted.</li>
+     * </ul>
+     *
+     * <p>New rows are pending and due now. Rows already there are left as they are (a delivered row stays delivered).
+     *
+     * @throws IllegalStateException when the audit chain or the outbox cannot be read or written (DG-6010)
+     */
+    public Reconciliation reconcile(JdbcAuditStore audit, long fromSeq, int limit) {
+        Objects.requireNonNull(audit, "audit");
+        Instant at = clock.instant();
+        List<StoredEntry> entries = audit.entriesFrom(fromSeq, limit);
+        long next = fromSeq;
+        List<Long> repaired = new ArrayList<>();
+        Map<String, Integer> written = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            for (StoredEntry stored : entries) {
+                next = Math.max(next, stored.seq() + 1);
+                Map<String, Existing> existing = existingRows(c, stored.seq());
+                List<Notice> due = dueNotices(stored, existing);
+                boolean any = false;
+                for (Notice notice : due) {
+                    Existing have = existing.get(notice.noticeId());
+                    String json = have == null ? NoticeJson.write(notice) : have.json();
+                    for (String channel : channels) {
+                        if (have != null && have.channels().contains(channel)) {
+                            continue;
+                        }
+                        if (insertIfAbsent(c, notice, channel, json)) {
+                            written.merge(channel, 1, Integer::sum);
+                            any = true;
+                        }
+                    }
+                }
+                if (any) {
+                    repaired.add(stored.seq());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("DG-6010: the notification outbox cannot be reconciled: " + e.getMessage(),
+                    e);
+        }
+        return new Reconciliation(at, fromSeq, next, entries.size(), repaired, written);
+    }
+
+    /** The notices an audit entry should have rows for, as stored where a row exists, else rebuilt from the entry. */
+    private List<Notice> dueNotices(StoredEntry stored, Map<String, Existing> existing) {
+        AuditEntry entry = stored.entry();
+        if (entry.disclosure() && !entry.patients().isEmpty()) {
+            List<NoticeSubject> subjects;
+            try {
+                subjects = entry.patients().stream().map(p -> NoticeSubject.of(p, null, null)).toList();
+            } catch (IllegalArgumentException e) {
+                return List.of();
+            }
+            return factory.notices(entry, stored.seq(), subjects).stream()
+                    .map(n -> existing.containsKey(n.noticeId()) ? NoticeJson.read(existing.get(n.noticeId()).json())
+                            : n)
+                    .toList();
+        }
+        if (NoticeFactory.heldOrRefusedOutside(entry) && !existing.isEmpty()) {
+            return existing.values().stream().map(e -> NoticeJson.read(e.json())).filter(Notice::restricted).toList();
+        }
+        return List.of();
+    }
+
+    private record Existing(String json, java.util.Set<String> channels) {
+    }
+
+    private static Map<String, Existing> existingRows(Connection c, long seq) throws SQLException {
+        Map<String, Existing> rows = new TreeMap<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT notice_id, channel, notice FROM notification_outbox WHERE audit_seq = ?")) {
+            s.setLong(1, seq);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.computeIfAbsent(rs.getString(1), id -> new Existing(null, new java.util.TreeSet<>()));
+                    Existing e = rows.get(rs.getString(1));
+                    e.channels().add(rs.getString(2));
+                    if (e.json() == null) {
+                        rows.put(rs.getString(1), new Existing(rs.getString(3), e.channels()));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Inserts one pending row unless another instance did first (the primary key keeps one). */
+    private boolean insertIfAbsent(Connection c, Notice notice, String channel, String json) throws SQLException {
+        long now = clock.millis();
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (notice_id, channel, "
+                + "audit_seq, request_id, notice, status, attempts, created_ms, next_attempt_ms, claimed_until_ms) "
+                + "VALUES (?, ?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, 0)")) {
+            s.setString(1, notice.noticeId());
+            s.setString(2, channel);
+            s.setLong(3, notice.auditSeq());
+            s.setString(4, notice.requestId());
+            s.setString(5, json);
+            s.setLong(6, now);
+            s.setLong(7, now);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -33,7 +33,18 @@ public final class NotificationPages {
      */
     public static String page(OutboxHealth health, Map<String, String> disabled, Map<String, List<OutboxRow>> rows,
             List<String> channels, String csrf) {
+        return page(health, disabled, rows, channels, csrf, java.util.Optional.empty());
+    }
+
+    /**
+     * The page with the result of the last reconciliation of the audit chain with the outbox.
+     *
+     * @param reconciliation the last run of the periodic reconciliation, empty when none has finished (or it is off)
+     */
+    public static String page(OutboxHealth health, Map<String, String> disabled, Map<String, List<OutboxRow>> rows,
+            List<String> channels, String csrf, java.util.Optional<Reconciliation> reconciliation) {
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(reconciliation, "reconciliation");
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>Clinician notifications - Disclosure Guard</title>\n<style>body{font-family:Arial,")
@@ -47,6 +58,25 @@ public final class NotificationPages {
                 .append("<li>Oldest waiting: ").append(health.oldestPending()
                         .map(d -> d.toMinutes() + " minute(s)").orElse("none")).append("</li>\n</ul>\n");
         b.append("<p>Channels: ").append(esc(String.join(", ", channels))).append("</p>\n");
+        b.append("<h2>Reconciliation</h2>\n");
+        if (reconciliation.isEmpty()) {
+            b.append("<p>The audit trail has not been checked against the notifications since the guard started.</p>\n");
+        } else {
+            Reconciliation r = reconciliation.get();
+            b.append("<p").append(r.totalRowsWritten() > 0 ? " class=\"alert\"" : "").append(">Last check ")
+                    .append(time(r.at())).append(": ").append(r.entriesChecked())
+                    .append(" audit entries read (from entry ").append(r.fromSeq()).append("); ");
+            if (r.totalRowsWritten() == 0) {
+                b.append("no notification was missing.");
+            } else {
+                b.append(r.totalRowsWritten()).append(" missing notification(s) written again");
+                r.rowsWritten().forEach((channel, n) -> b.append(", ").append(esc(channel)).append(": ").append(n));
+                b.append(" (audit entries ").append(esc(r.repairedSeqs().stream().limit(20).map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(", "))))
+                        .append(r.repairedSeqs().size() > 20 ? ", ..." : "").append(").");
+            }
+            b.append("</p>\n");
+        }
         for (Map.Entry<String, String> channel : disabled.entrySet()) {
             b.append("<p class=\"alert\">The ").append(esc(channel.getKey())).append(" channel is disabled: ")
                     .append(esc(channel.getValue())).append("</p>\n");

@@ -17,10 +17,13 @@
  * A channel in daily-digest mode is delivered by a {@link org.disclosureguard.notification.DigestSender} instead of
  * the relay: one {@link org.disclosureguard.notification.Digest} per recipient per day through its
  * {@link org.disclosureguard.notification.DigestChannel}, at a {@link org.disclosureguard.notification.DigestSchedule}.
- * See {@code docs/notifications.md}.
+ * The e-mail channel can address the registered clinician, whose address {@link
+ * org.disclosureguard.notification.ClinicianContacts} reads from the practice FHIR server at delivery time; an
+ * {@link org.disclosureguard.notification.OutboxReconciler} writes back rows that audit entries lack
+ * ({@link org.disclosureguard.notification.NotificationOutbox#reconcile}). See {@code docs/notifications.md}.
  *
  * <p>Core package: depends on {@code audit}, {@code fhir-profiles}, the JDK (HttpClient, JDBC), Jackson, HAPI FHIR's
- * R4 model, Bouncy Castle (Ed25519), Jakarta Mail and SLF4J. It must not depend on Spring, the servlet API or any
+ * R4 model, Bouncy Castle (Ed25519), Jakarta Mail, Caffeine and SLF4J. It must not depend on Spring, the servlet API or any
  * other guard package ({@code ArchitectureTest} keeps it so); {@code audit} must not depend on it.
  */
 package org.disclosureguard.notification;

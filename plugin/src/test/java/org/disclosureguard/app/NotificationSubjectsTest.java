@@ -63,14 +63,14 @@ class NotificationSubjectsTest {
                 java.time.Duration.ofMinutes(2));
 
         assertThat(NotificationConfiguration.digests(new NotificationProperties(inbox, null, null, null, retry,
-                relay))).containsOnlyKeys("fhir-inbox");
+                relay, null, null))).containsOnlyKeys("fhir-inbox");
         assertThat(NotificationConfiguration.digests(new NotificationProperties(new NotificationProperties.FhirInbox(
                 true, "Disclosure Guard", java.time.Duration.ofSeconds(20), "none", "07:00", "Europe/London"), null,
-                null, null, retry, relay))).isEmpty();
+                null, null, retry, relay, null, null))).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NotificationConfiguration.digests(
                 new NotificationProperties(new NotificationProperties.FhirInbox(true, "Disclosure Guard",
                         java.time.Duration.ofSeconds(20), "weekly", "07:00", "Europe/London"), null, null, null, retry,
-                        relay))).hasMessageContaining("DG-6018");
+                        relay, null, null))).hasMessageContaining("DG-6018");
     }
 
     @Test

@@ -111,7 +111,8 @@ class NotificationIT {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Clinician notifications").contains("fhir-inbox").contains("Delivered");
+        assertThat(page.body()).contains("Clinician notifications").contains("fhir-inbox").contains("Delivered")
+                .contains("<h2>Reconciliation</h2>");
         assertThat(noticeIds).anyMatch(id -> page.body().contains(id));
         assertThat(page.body()).doesNotContain("<script");
         assertThat(forged.statusCode()).isEqualTo(403);
