@@ -14,15 +14,16 @@ class LabelConfigurationTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
     @Test
-    void defaults_compile_andLabelPatientRelatedPersonAndPractitioner() {
+    void defaults_compile_andLabelPatientRelatedPersonPractitionerAndLocation() {
         LabelPlan plan = LabelConfiguration.defaults(FHIR);
 
-        assertThat(plan.labelledResourceTypes()).containsExactlyInAnyOrder("Patient", "RelatedPerson", "Practitioner");
+        assertThat(plan.labelledResourceTypes()).containsExactlyInAnyOrder("Patient", "RelatedPerson", "Practitioner",
+                "Location");
         assertThat(plan.baseline()).isEqualTo(Confidentiality.N);
         assertThat(plan.rules()).extracting(r -> r.path().toFhirPath())
                 .contains("Patient.address", "Patient.telecom", "Patient.name", "Patient.birthDate",
                         "Patient.identifier", "Patient.contact", "Patient.generalPractitioner",
-                        "Patient.communication", "RelatedPerson.address");
+                        "Patient.communication", "RelatedPerson.address", "Location.address", "Location.position");
     }
 
     @Test
