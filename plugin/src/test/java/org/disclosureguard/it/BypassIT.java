@@ -22,6 +22,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +82,11 @@ class BypassIT {
 
     /** Location canaries (LOCIS), withheld from public health. */
     private static final Map<String, String> LOCATION = new LinkedHashMap<>();
+    /**
+     * Canaries only in side channels the guard does not serve to anyone: an older version of the canary patient, and
+     * a Provenance, DocumentReference, Binary and AuditEvent about them.
+     */
+    private static final Map<String, String> SIDE = new LinkedHashMap<>();
     /** Other canaries (released to public health and the NHS provider, never to a refused requester). */
     private static final Map<String, String> OTHER = new LinkedHashMap<>();
 
@@ -91,6 +97,10 @@ class BypassIT {
         }
         for (String element : List.of("family", "given", "nationality")) {
             OTHER.put(element, canary(element));
+        }
+        for (String element : List.of("older-address", "provenance-agent", "document-text", "binary-text",
+                "auditevent-agent")) {
+            SIDE.put(element, canary(element));
         }
     }
 
@@ -129,7 +139,10 @@ class BypassIT {
     @BeforeAll
     static void storeTheCanaryPatients() throws Exception {
         String base = PracticeServer.shared().baseUrl().toString();
+        upstream("PUT", base + "/Patient/" + PATIENT_ID, patient(PATIENT_ID, NHS_NUMBER)
+                .replace(LOCATION.get("address-line"), SIDE.get("older-address")));
         upstream("PUT", base + "/Patient/" + PATIENT_ID, patient(PATIENT_ID, NHS_NUMBER));
+        storeTheSideChannels(base);
         upstream("PUT", base + "/Patient/" + TWIN_ID, patient(TWIN_ID, TWIN_NHS_NUMBER));
         upstream("PUT", base + "/Observation/" + PATIENT_ID + "-obs", """
                 {"resourceType":"Observation","id":"%s-obs","status":"final",
@@ -140,6 +153,101 @@ class BypassIT {
         for (String canary : all()) {
             assertThat(stored).as("the practice server keeps canary %s", canary).contains(canary);
         }
+    }
+
+    /** A Provenance, DocumentReference, Binary, AuditEvent and Location about the canary patient, in the practice server. */
+    private static void storeTheSideChannels(String base) throws IOException, InterruptedException {
+        String letter = Base64.getEncoder().encodeToString(("Letter to " + SIDE.get("document-text") + ", "
+                + LOCATION.get("address-line")).getBytes(StandardCharsets.UTF_8));
+        upstream("PUT", base + "/Provenance/" + PATIENT_ID + "-prov", """
+                {"resourceType":"Provenance","id":"%1$s-prov","target":[{"reference":"Patient/%1$s"}],
+                 "recorded":"2026-01-01T00:00:00Z","agent":[{"who":{"display":"%2$s"}}]}
+                """.formatted(PATIENT_ID, SIDE.get("provenance-agent")));
+        upstream("PUT", base + "/DocumentReference/" + PATIENT_ID + "-doc", """
+                {"resourceType":"DocumentReference","id":"%1$s-doc","status":"current",
+                 "subject":{"reference":"Patient/%1$s"},"description":"%2$s",
+                 "content":[{"attachment":{"contentType":"text/plain","data":"%3$s"}}]}
+                """.formatted(PATIENT_ID, SIDE.get("document-text"), letter));
+        upstream("PUT", base + "/Binary/" + PATIENT_ID + "-bin", """
+                {"resourceType":"Binary","id":"%1$s-bin","contentType":"text/plain","data":"%2$s"}
+                """.formatted(PATIENT_ID, Base64.getEncoder().encodeToString(SIDE.get("binary-text")
+                .getBytes(StandardCharsets.UTF_8))));
+        upstream("PUT", base + "/AuditEvent/" + PATIENT_ID + "-audit", """
+                {"resourceType":"AuditEvent","id":"%1$s-audit",
+                 "type":{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"110110"},
+                 "recorded":"2026-01-01T00:00:00Z",
+                 "agent":[{"requestor":true,"who":{"display":"%2$s"}}],
+                 "source":{"observer":{"display":"practice"}},
+                 "entity":[{"what":{"reference":"Patient/%1$s"}}]}
+                """.formatted(PATIENT_ID, SIDE.get("auditevent-agent")));
+        upstream("PUT", base + "/Location/" + PATIENT_ID + "-loc", """
+                {"resourceType":"Location","id":"%1$s-loc","name":"Home visit",
+                 "address":{"line":["%2$s"],"postalCode":"%3$s"}}
+                """.formatted(PATIENT_ID, LOCATION.get("address-line"), LOCATION.get("postcode")));
+        for (String type : List.of("Provenance/" + PATIENT_ID + "-prov", "DocumentReference/" + PATIENT_ID + "-doc",
+                "Binary/" + PATIENT_ID + "-bin", "AuditEvent/" + PATIENT_ID + "-audit",
+                "Location/" + PATIENT_ID + "-loc")) {
+            assertThat(upstream("GET", base + "/" + type, null).statusCode()).as("stored " + type).isEqualTo(200);
+        }
+        assertThat(upstream("GET", base + "/Patient/" + PATIENT_ID + "/_history/1", null).body())
+                .as("the older version keeps its canary").contains(SIDE.get("older-address"));
+    }
+
+    // ---------------------------------------------------------------- side channels
+
+    /**
+     * Side channels: the patient's older version, Provenance, documents, binaries and audit records about them are
+     * not served to anyone through the guard (not even the practice's own systems, which reach the practice server
+     * directly); a Location carrying the patient's address is served as policy allows, never with a location canary
+     * to public health, never at all to a refused requester.
+     */
+    @TestFactory
+    Stream<DynamicTest> sideChannels_neverCarryTheCanaries() {
+        List<Req> notServed = List.of(
+                Req.get("/fhir/Patient/" + PATIENT_ID + "/_history/1"),
+                Req.get("/fhir/Provenance/" + PATIENT_ID + "-prov"),
+                Req.get("/fhir/Provenance?target=Patient/" + PATIENT_ID),
+                Req.get("/fhir/DocumentReference/" + PATIENT_ID + "-doc"),
+                Req.get("/fhir/DocumentReference?subject=Patient/" + PATIENT_ID),
+                Req.get("/fhir/Binary/" + PATIENT_ID + "-bin"),
+                Req.get("/fhir/AuditEvent/" + PATIENT_ID + "-audit"),
+                Req.get("/fhir/AuditEvent?entity=Patient/" + PATIENT_ID),
+                Req.get("/fhir/Patient?_id=" + PATIENT_ID + "&_revinclude=Provenance:target"),
+                Req.get("/fhir/Patient?_id=" + PATIENT_ID + "&_has:Provenance:target:agent=x"));
+        List<Req> served = List.of(
+                Req.get("/fhir/Location/" + PATIENT_ID + "-loc"),
+                Req.get("/fhir/Location?address=" + LOCATION.get("address-line")),
+                Req.get("/fhir/Location?name=Home%20visit"));
+        List<String> side = new ArrayList<>(SIDE.values());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Who who : Who.values()) {
+            for (Req request : notServed) {
+                if (who == Who.PRACTICE && request.target().contains("_revinclude=Provenance")
+                        || who == Who.PRACTICE && request.target().contains("_has:")) {
+                    continue; // the practice's own systems may search their own Provenance
+                }
+                tests.add(DynamicTest.dynamicTest(who + " " + request, () -> {
+                    Answer answer = send(who, request);
+                    assertThat(answer.status()).as("%s %s: %s", who, request, answer.everything()).isBetween(400, 499);
+                    assertNoInternals(answer, who + " " + request);
+                    assertNoCanary(answer, side, who + " " + request);
+                    if (who != Who.PRACTICE) {
+                        assertNoCanary(answer, all(), who + " " + request);
+                    }
+                }));
+            }
+            for (Req request : served) {
+                tests.add(DynamicTest.dynamicTest(who + " " + request, () -> {
+                    Answer answer = send(who, request);
+                    assertClean(who, request, answer);
+                    assertNoCanary(answer, side, who + " " + request);
+                    if (who == Who.HOME_OFFICE) {
+                        assertThat(answer.status()).as("%s %s", who, request).isBetween(400, 499);
+                    }
+                }));
+            }
+        }
+        return tests.stream();
     }
 
     // ---------------------------------------------------------------- paths and methods
