@@ -48,7 +48,7 @@ import org.hl7.fhir.r4.model.Resource;
  * the wait.
  *
  * <p><b>Egress.</b> Only the practice FHIR server given here is asked: the reference is checked against
- * {@code (Practitioner|PractitionerRole)/[A-Za-z0-9-.]{1,64}} and appended to the base URL, so it cannot name
+ * {@code (Practitioner|PractitionerRole)/[A-Za-z0-9-.]{1,64}} (not {@code .} or {@code ..}) and appended to the base URL, so it cannot name
  * another host; redirects are not followed.
  *
  * <p><b>Cache.</b> Resolved contacts (fall-backs included, failures not) are kept in a bounded Caffeine cache for a
@@ -62,7 +62,8 @@ public final class ClinicianContacts {
     /** The name under which the cache's metrics are reported. */
     public static final String CACHE_NAME = "practitioner-contacts";
 
-    private static final Pattern REFERENCE = Pattern.compile("(Practitioner|PractitionerRole)/[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern REFERENCE = Pattern.compile(
+            "(Practitioner|PractitionerRole)/(?!\\.{1,2}$)[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern ORGANIZATION = Pattern.compile("Organization/[A-Za-z0-9\\-.]{1,64}");
 
     private final String base;

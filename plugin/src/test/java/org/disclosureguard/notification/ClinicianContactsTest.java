@@ -192,9 +192,12 @@ class ClinicianContactsTest {
     void aReferenceThatIsNotAClinician_isNotLookedUp() throws Exception {
         ClinicianContacts contacts = contacts(Duration.ofSeconds(2));
 
-        ClinicianContacts.Contact odd = contacts.lookUp("Practitioner/../../admin");
+        for (String reference : java.util.List.of("Practitioner/../../admin", "Practitioner/..", "PractitionerRole/.",
+                "Practitioner/a/../b", "Patient/p1", "https://elsewhere.example/Practitioner/x")) {
+            ClinicianContacts.Contact odd = contacts.lookUp(reference);
 
-        assertThat(odd.found()).isFalse();
+            assertThat(odd.found()).as(reference).isFalse();
+        }
         assertThat(server.getAllServeEvents()).isEmpty();
     }
 }
