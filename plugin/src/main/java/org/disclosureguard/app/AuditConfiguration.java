@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.disclosureguard.audit.AppendResult;
+import org.disclosureguard.audit.AuditEntry;
 import org.disclosureguard.audit.AuditKeyDirectory;
 import org.disclosureguard.audit.AuditSigningKey;
 import org.disclosureguard.audit.Checkpointer;
@@ -25,6 +27,12 @@ import org.disclosureguard.database.GuardDatabase;
 import org.disclosureguard.gateway.DisclosureRecorder;
 import org.disclosureguard.notification.NoticeSubject;
 import org.disclosureguard.notification.NotificationOutbox;
+import org.disclosureguard.policy.PolicyEngine;
+import org.disclosureguard.policy.PolicyStore;
+import org.disclosureguard.tracing.AlertPages;
+import org.disclosureguard.tracing.TracingAlert;
+import org.disclosureguard.tracing.TracingAlerts;
+import org.disclosureguard.tracing.TracingDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -110,22 +118,57 @@ class AuditConfiguration {
 
     /**
      * Commits each entry with the store, together with its notification rows when it is a disclosure, and asks for
-     * a checkpoint every {@value #CHECKPOINT_EVERY} entries.
+     * a checkpoint every {@value #CHECKPOINT_EVERY} entries. Once committed, the entry is shown to the tracing
+     * detector against the thresholds of the policy in force; each alert it raises is committed as an entry of its
+     * own, in one transaction with the alert's row and its notice to the Caldicott Guardian ({@code docs/limits.md}).
      */
     @Bean
     DisclosureRecorder disclosureRecorder(JdbcAuditStore store, Checkpointer checkpointer,
-            ScheduledExecutorService auditCheckpoints, NotificationOutbox notificationOutbox) {
+            ScheduledExecutorService auditCheckpoints, NotificationOutbox notificationOutbox, PolicyStore policyStore,
+            TracingDetector tracingDetector, TracingAlerts tracingAlerts, GuardProperties properties) {
         AtomicLong appended = new AtomicLong();
+        String instance = instanceName(properties);
         return (entry, patients, alsoWrite) -> {
             List<TransactionalWrite> writes = new ArrayList<>(alsoWrite);
             List<NoticeSubject> subjects = NotificationConfiguration.subjects(entry, patients);
             writes.addAll(entry.disclosure() ? notificationOutbox.writesFor(entry, subjects)
                     : notificationOutbox.writesFor(entry, subjects, !subjects.isEmpty()));
-            store.append(entry, writes);
+            AppendResult result = store.append(entry, writes);
             if (appended.incrementAndGet() % CHECKPOINT_EVERY == 0) {
                 auditCheckpoints.execute(() -> checkpoint(checkpointer));
             }
+            raiseAlerts(entry, result.seq(), store, notificationOutbox, policyStore, tracingDetector, tracingAlerts,
+                    instance);
         };
+    }
+
+    /**
+     * Shows a committed entry to the tracing detector and commits the alerts it raises. Never throws: the request's
+     * own entry is already committed, so a failure here is logged (DG-2502) and does not change the answer.
+     */
+    static void raiseAlerts(AuditEntry entry, long seq, JdbcAuditStore store, NotificationOutbox outbox,
+            PolicyStore policies, TracingDetector detector, TracingAlerts alerts, String instance) {
+        List<TracingAlert> raised;
+        try {
+            PolicyEngine engine = policies.current();
+            raised = detector.observe(entry, seq, engine.tracing(), engine.version());
+        } catch (RuntimeException e) {
+            LOG.error("DG-2502 audit entry {} could not be checked for tracing: {}", seq, e.toString());
+            return;
+        }
+        for (TracingAlert alert : raised) {
+            try {
+                AppendResult stored = store.append(alert.auditEntry(instance), List.of(alerts.write(alert),
+                        outbox.alertWrite(alert.alertId(), alert.raisedAt(), alert.recipient(), alert.organisation(),
+                                alert.requesterClass(), alert.summary(), AlertPages.PATH + "/" + alert.alertId())));
+                LOG.warn("Tracing alert {} ({}), audit entry {}: {}", alert.alertId(), alert.pattern().code(),
+                        stored.seq(), alert.summary());
+            } catch (RuntimeException e) {
+                LOG.error("DG-2502 tracing alert {} ({}: {}) could not be recorded; the audit entries behind it "
+                        + "are {}: {}", alert.alertId(), alert.pattern().code(), alert.summary(),
+                        alert.evidenceSeqs(), e.toString());
+            }
+        }
     }
 
     private static void checkpoint(Checkpointer checkpointer) {

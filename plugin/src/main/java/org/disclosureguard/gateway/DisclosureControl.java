@@ -141,6 +141,15 @@ public final class DisclosureControl {
     }
 
     /**
+     * The in-memory windows of the request limits, by cache name ({@code limits.minutes}: requests per requester and
+     * minute; {@code limits.days}: patients per requester and day), for metrics (hit rate, size, evictions). Both are
+     * bounded Caffeine caches that record statistics.
+     */
+    public java.util.Map<String, com.github.benmanes.caffeine.cache.Cache<String, ?>> limitWindows() {
+        return limits.caches();
+    }
+
+    /**
      * Holds an answer to the requester's limit of distinct patients per day (the policy's {@code limits}): it is
      * released only if the patients it names stay within the limit, and they are then counted.
      *

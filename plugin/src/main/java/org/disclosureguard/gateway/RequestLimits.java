@@ -27,12 +27,17 @@ final class RequestLimits {
 
     private final Clock clock;
     private final Cache<String, AtomicInteger> minutes =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(2)).maximumSize(100_000).build();
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofMinutes(2)).maximumSize(100_000).recordStats().build();
     private final Cache<String, Set<String>> days =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(25)).maximumSize(100_000).build();
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(25)).maximumSize(100_000).recordStats().build();
 
     RequestLimits(Clock clock) {
         this.clock = clock;
+    }
+
+    /** The windows by name ({@code limits.minutes}, {@code limits.days}), for metrics. */
+    Map<String, Cache<String, ?>> caches() {
+        return Map.of("limits.minutes", minutes, "limits.days", days);
     }
 
     /**

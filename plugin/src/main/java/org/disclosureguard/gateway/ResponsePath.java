@@ -94,7 +94,7 @@ public final class ResponsePath {
     private final PageTokens pageTokens = new PageTokens();
     private final com.github.benmanes.caffeine.cache.Cache<String, Instant> lastPolls =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(MIN_POLL_INTERVAL)
-                    .maximumSize(100_000).build();
+                    .maximumSize(100_000).recordStats().build();
     private final String instance;
     private final Clock clock;
 
@@ -122,6 +122,15 @@ public final class ResponsePath {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.instance = Objects.requireNonNull(instance, "instance");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The gateway's own caches by name ({@code gateway.pages}: the page tokens issued ({@link PageTokens});
+     * {@code gateway.polls}: the last poll of each held request), for metrics. Bounded; they hold ids and times, never
+     * patient data.
+     */
+    public Map<String, com.github.benmanes.caffeine.cache.Cache<String, ?>> caches() {
+        return Map.of("gateway.pages", pageTokens.cache(), "gateway.polls", lastPolls);
     }
 
     /**

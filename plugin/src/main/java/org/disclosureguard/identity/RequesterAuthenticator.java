@@ -102,6 +102,16 @@ public final class RequesterAuthenticator {
         return new Builder(registry, trust);
     }
 
+    /** The cache of token ids seen (replay protection), for metrics. */
+    public TokenReplayCache replayCache() {
+        return replayCache;
+    }
+
+    /** The registry requesters are identified against. */
+    public RequesterRegistry registry() {
+        return registry;
+    }
+
     /**
      * Identifies the requester of one request.
      *

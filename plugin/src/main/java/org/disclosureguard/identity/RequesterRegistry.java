@@ -1,5 +1,7 @@
 package org.disclosureguard.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import java.io.IOException;
@@ -51,6 +53,16 @@ public final class RequesterRegistry {
     private final List<RegisteredRequester> requesters;
     private final Map<String, RegisteredRequester> byId;
     private final Map<String, RegisteredRequester> byClientId;
+    /**
+     * {@link #byCertificate} by the certificate's SHA-256 fingerprint: saves the scan of every registration (subject
+     * comparisons included) on each request of a known partner. Safe because a registry never changes (a new file is
+     * a new registry, with an empty cache) and the fingerprint names one certificate. Bounded; records statistics.
+     */
+    private final Cache<String, List<RegisteredRequester>> certificateLookups =
+            Caffeine.newBuilder().maximumSize(CERTIFICATE_LOOKUPS).recordStats().build();
+
+    /** The most certificates whose lookup is remembered. */
+    static final int CERTIFICATE_LOOKUPS = 10_000;
 
     private RequesterRegistry(String source, String digest, List<RegisteredRequester> requesters) {
         this.source = source;
@@ -258,13 +270,20 @@ public final class RequesterRegistry {
      */
     public List<RegisteredRequester> byCertificate(X509Certificate certificate) {
         String sha256 = CertificateFingerprint.sha256(certificate);
-        List<RegisteredRequester> matches = new ArrayList<>();
-        for (RegisteredRequester r : requesters) {
-            if (r.certificate() != null && r.certificate().matches(certificate, sha256)) {
-                matches.add(r);
+        return certificateLookups.get(sha256, key -> {
+            List<RegisteredRequester> matches = new ArrayList<>();
+            for (RegisteredRequester r : requesters) {
+                if (r.certificate() != null && r.certificate().matches(certificate, key)) {
+                    matches.add(r);
+                }
             }
-        }
-        return matches;
+            return List.copyOf(matches);
+        });
+    }
+
+    /** The cache of certificate lookups by fingerprint, for metrics (hit rate, size, evictions). */
+    public Cache<String, ?> certificateLookups() {
+        return certificateLookups;
     }
 
     /** Remembers values that must be unique across the whole file, with the line that first used each. */

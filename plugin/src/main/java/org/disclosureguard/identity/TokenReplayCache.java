@@ -52,6 +52,7 @@ public final class TokenReplayCache {
         this.seen = Caffeine.newBuilder()
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
+                .recordStats()
                 .expireAfter(new Expiry<String, Instant>() {
                     @Override
                     public long expireAfterCreate(String key, Instant expiresAt, long currentTime) {
@@ -100,6 +101,15 @@ public final class TokenReplayCache {
             return expiresAt;
         });
         return first[0] ? Sighting.FIRST : Sighting.REPLAY;
+    }
+
+    /**
+     * The cache of token ids, for metrics (hit rate, size, evictions). It is bounded by refusal, not eviction: once
+     * {@code capacity} unexpired ids are held, a new token is refused ({@link Sighting#FULL}), because evicting an
+     * unexpired id would let that token be replayed. Ids leave only when their token expires.
+     */
+    public Cache<String, ?> cache() {
+        return seen;
     }
 
     /** The approximate number of remembered ids, expired ones not yet removed included. */

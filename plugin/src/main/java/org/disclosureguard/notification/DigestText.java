@@ -38,11 +38,16 @@ public final class DigestText {
         for (Notice notice : notices) {
             i++;
             text.append('\n').append(i).append(". ").append(NoticeText.summary(notice)).append('\n');
-            text.append("   Patient: ").append(NoticeText.patient(notice));
-            if (!notice.clinicianReference().isEmpty() && !notice.clinicianReference().equals(digest.recipient())) {
-                text.append(", registered with ").append(notice.clinicianReference());
+            if (notice.tracingAlert()) {
+                text.append("   Seen: ").append(notice.alert()).append('\n');
+            } else {
+                text.append("   Patient: ").append(NoticeText.patient(notice));
+                if (!notice.clinicianReference().isEmpty()
+                        && !notice.clinicianReference().equals(digest.recipient())) {
+                    text.append(", registered with ").append(notice.clinicianReference());
+                }
+                text.append('\n');
             }
-            text.append('\n');
             text.append("   When: ").append(NoticeText.WHEN.format(notice.time())).append('\n');
             text.append("   Who: ").append(NoticeText.requester(notice)).append('\n');
             if (!notice.purposeOfUse().isEmpty() || !notice.legalBasis().isEmpty()) {
@@ -59,7 +64,7 @@ public final class DigestText {
             if (!notice.caseReference().isEmpty()) {
                 text.append("   Their case reference: ").append(notice.caseReference()).append('\n');
             }
-            if (notice.restricted()) {
+            if (notice.restricted() || notice.tracingAlert()) {
                 text.append("   Nothing was released.\n");
             } else {
                 text.append("   Records released: ").append(NoticeText.records(notice.records()));

@@ -150,7 +150,9 @@ public final class FhirInboxChannel implements NotificationChannel, DigestChanne
         c.addIdentifier().setSystem(IDENTIFIER_SYSTEM).setValue(notice.noticeId());
         c.setStatus(Communication.CommunicationStatus.COMPLETED);
         c.addCategory().addCoding().setSystem(CATEGORY_SYSTEM).setCode("notification").setDisplay("Notification");
-        c.setSubject(new Reference("Patient/" + notice.patientId()));
+        if (!notice.patientId().isEmpty()) {
+            c.setSubject(new Reference("Patient/" + notice.patientId()));
+        }
         if (!notice.clinicianReference().isEmpty()) {
             c.addRecipient(new Reference(notice.clinicianReference()));
         }

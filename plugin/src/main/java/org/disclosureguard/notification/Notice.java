@@ -35,7 +35,10 @@ import java.util.Objects;
  * @param detailsLink where the details are in the practice's own system, or empty when no base URL is configured
  * @param kind what the notice is about: {@link #DISCLOSURE} (data was released), {@link #RESTRICTED_HELD} (a request
  *     for a restricted record was held for review; nothing released) or {@link #RESTRICTED_REFUSED} (a request for a
- *     restricted record was refused; nothing released)
+ *     restricted record was refused; nothing released) or {@link #TRACING_ALERT} (a requester's pattern of requests
+ *     looked like tracing; sent to the Caldicott Guardian)
+ * @param alert for a {@link #TRACING_ALERT}, what was seen, in one line that names no patient
+ *     ({@code 12 refused searches by requester met-1 within 10 minutes (threshold 10)}); otherwise empty
  */
 public record Notice(
         String noticeId,
@@ -57,7 +60,8 @@ public record Notice(
         int withheldElements,
         String reviewer,
         String detailsLink,
-        String kind) {
+        String kind,
+        String alert) {
 
     /** The kind of a notice about data released to an outside party. */
     public static final String DISCLOSURE = "disclosure";
@@ -65,6 +69,11 @@ public record Notice(
     public static final String RESTRICTED_HELD = "restricted-held";
     /** The kind of a notice about a request for a restricted patient's record that was refused (nothing released). */
     public static final String RESTRICTED_REFUSED = "restricted-refused";
+    /**
+     * The kind of a tracing alert to the Caldicott Guardian: no patient ({@code patientId} empty), the recipient in
+     * {@code clinicianReference}, what was seen in {@code alert}, where to look in {@code detailsLink}.
+     */
+    public static final String TRACING_ALERT = "tracing-alert";
 
     public Notice {
         Objects.requireNonNull(noticeId, "noticeId");
@@ -86,9 +95,25 @@ public record Notice(
         reviewer = orEmpty(reviewer);
         detailsLink = orEmpty(detailsLink);
         kind = kind == null || kind.isEmpty() ? DISCLOSURE : kind;
-        if (!kind.equals(DISCLOSURE) && !kind.equals(RESTRICTED_HELD) && !kind.equals(RESTRICTED_REFUSED)) {
+        if (!kind.equals(DISCLOSURE) && !kind.equals(RESTRICTED_HELD) && !kind.equals(RESTRICTED_REFUSED)
+                && !kind.equals(TRACING_ALERT)) {
             throw new IllegalArgumentException("Unknown notice kind: " + kind);
         }
+        alert = orEmpty(alert);
+        if (kind.equals(TRACING_ALERT) != !alert.isEmpty()) {
+            throw new IllegalArgumentException("a tracing alert, and only a tracing alert, says what was seen");
+        }
+    }
+
+    /** A notice that is not a {@link #TRACING_ALERT}; the parameters as in the canonical constructor. */
+    public Notice(String noticeId, long auditSeq, String requestId, Instant time, String patientId,
+                  String maskedNhsNumber, String clinicianReference, String organisation, String requesterClass,
+                  String requesterClassText, String purposeOfUse, String purposeOfUseText, String legalBasis,
+                  String legalBasisText, String caseReference, Map<String, Integer> records, int withheldElements,
+                  String reviewer, String detailsLink, String kind) {
+        this(noticeId, auditSeq, requestId, time, patientId, maskedNhsNumber, clinicianReference, organisation,
+                requesterClass, requesterClassText, purposeOfUse, purposeOfUseText, legalBasis, legalBasisText,
+                caseReference, records, withheldElements, reviewer, detailsLink, kind, "");
     }
 
     /** A {@link #DISCLOSURE} notice; the parameters as in the canonical constructor. */
@@ -104,7 +129,12 @@ public record Notice(
 
     /** Whether this notice is about a request for a restricted record that released nothing (held or refused). */
     public boolean restricted() {
-        return !DISCLOSURE.equals(kind);
+        return RESTRICTED_HELD.equals(kind) || RESTRICTED_REFUSED.equals(kind);
+    }
+
+    /** Whether this notice is a tracing alert to the Caldicott Guardian. */
+    public boolean tracingAlert() {
+        return TRACING_ALERT.equals(kind);
     }
 
     /** The number of resources released, over all types. */

@@ -3,6 +3,7 @@ package org.disclosureguard.notification;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,29 @@ public final class NoticeFactory {
                     kind));
         }
         return out;
+    }
+
+    /**
+     * The notice of a tracing alert to the Caldicott Guardian ({@link Notice#TRACING_ALERT}), recorded as audit entry
+     * {@code seq}: no patient, no records; the requester's organisation and class, what was seen, where to look.
+     *
+     * @param alertId the alert's id (also the request id of its audit entry)
+     * @param time when it was raised
+     * @param recipient the Caldicott Guardian ({@code Practitioner/cg}), or empty
+     * @param organisation the requester's organisation, or empty
+     * @param requesterClass the requester's class code, or empty
+     * @param alert what was seen, in one line that names no patient
+     * @param where where to look (the guard's staff page of the alert)
+     */
+    public Notice alertNotice(long seq, String alertId, Instant time, String recipient, String organisation,
+            String requesterClass, String alert, String where) {
+        Objects.requireNonNull(alertId, "alertId");
+        String requesterClassCode = plain(Objects.requireNonNullElse(requesterClass, ""));
+        return new Notice(UUID.nameUUIDFromBytes(("tracing-alert-notice|" + seq + "|" + alertId)
+                .getBytes(StandardCharsets.UTF_8)).toString(), seq, alertId, time, "", "",
+                Objects.requireNonNullElse(recipient, ""), plain(Objects.requireNonNullElse(organisation, "")),
+                requesterClassCode, plain(words.requesterClass(requesterClassCode)), "", "", "", "", "", Map.of(), 0,
+                "", Objects.requireNonNullElse(where, ""), Notice.TRACING_ALERT, plain(alert));
     }
 
     /** Whether a held or refused request of this entry can have restricted-record notices. */

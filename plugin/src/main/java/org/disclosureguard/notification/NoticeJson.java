@@ -29,7 +29,7 @@ public final class NoticeJson {
         o.put("requestId", n.requestId());
         o.put("time", n.time().toString());
         ObjectNode patient = o.putObject("patient");
-        patient.put("reference", "Patient/" + n.patientId());
+        patient.put("reference", n.patientId().isEmpty() ? "" : "Patient/" + n.patientId());
         patient.put("maskedNhsNumber", n.maskedNhsNumber());
         o.put("clinician", n.clinicianReference());
         ObjectNode requester = o.putObject("requester");
@@ -44,6 +44,9 @@ public final class NoticeJson {
         o.put("withheldElements", n.withheldElements());
         o.put("reviewer", n.reviewer());
         o.put("detailsLink", n.detailsLink());
+        if (n.tracingAlert()) {
+            o.put("alert", n.alert());
+        }
         o.put("text", NoticeText.body(n));
         return o;
     }
@@ -63,7 +66,9 @@ public final class NoticeJson {
             JsonNode o = MAPPER.readTree(json);
             Map<String, Integer> records = new LinkedHashMap<>();
             o.path("records").fields().forEachRemaining(e -> records.put(e.getKey(), e.getValue().asInt()));
-            String reference = required(o.path("patient"), "reference");
+            String kind = o.path("kind").asText(Notice.DISCLOSURE);
+            String reference = Notice.TRACING_ALERT.equals(kind) && o.path("patient").path("reference").asText("")
+                    .isEmpty() ? "Patient/" : required(o.path("patient"), "reference");
             if (!reference.startsWith("Patient/")) {
                 throw new IllegalArgumentException("patient.reference is not Patient/<id>");
             }
@@ -76,7 +81,7 @@ public final class NoticeJson {
                     o.path("legalBasis").path("code").asText(""), o.path("legalBasis").path("text").asText(""),
                     o.path("caseReference").asText(""), records, o.path("withheldElements").asInt(),
                     o.path("reviewer").asText(""), o.path("detailsLink").asText(""),
-                    o.path("kind").asText(Notice.DISCLOSURE));
+                    kind, o.path("alert").asText(""));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("Not a stored notice: " + e.getMessage(), e);
         }

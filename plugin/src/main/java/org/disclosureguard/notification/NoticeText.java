@@ -28,12 +28,16 @@ public final class NoticeText {
         return switch (notice.kind()) {
             case Notice.RESTRICTED_HELD -> "Request for a restricted record held for review: " + requester(notice);
             case Notice.RESTRICTED_REFUSED -> "Request for a restricted record refused: " + requester(notice);
+            case Notice.TRACING_ALERT -> "Possible tracing by " + requester(notice);
             default -> "Patient data disclosed to " + requester(notice);
         };
     }
 
     /** The text for a clinician. */
     public static String body(Notice notice) {
+        if (notice.tracingAlert()) {
+            return alertBody(notice);
+        }
         if (notice.restricted()) {
             return restrictedBody(notice);
         }
@@ -99,6 +103,24 @@ public final class NoticeText {
             text.append("Details: ").append(notice.detailsLink()).append('\n');
         }
         text.append("Notice ").append(notice.noticeId()).append(", request ").append(notice.requestId())
+                .append(", audit entry ").append(notice.auditSeq()).append(".\n");
+        return text.toString();
+    }
+
+    /**
+     * The text of a tracing alert for the Caldicott Guardian: what was seen and where to look; it names no patient
+     * (the staff page and the audit entries behind the alert do).
+     */
+    private static String alertBody(Notice notice) {
+        StringBuilder text = new StringBuilder();
+        text.append("The pattern of requests from ").append(requester(notice)).append(" looks like tracing: ")
+                .append(notice.alert()).append(", up to ").append(WHEN.format(notice.time())).append(".\n");
+        text.append("Nothing more was released because of this alert; requests are still decided by the policy.\n");
+        if (!notice.detailsLink().isEmpty()) {
+            text.append("Where to look: ").append(notice.detailsLink())
+                    .append(" (the staff page lists the audit entries behind the alert).\n");
+        }
+        text.append("Alert ").append(notice.requestId()).append(", notice ").append(notice.noticeId())
                 .append(", audit entry ").append(notice.auditSeq()).append(".\n");
         return text.toString();
     }

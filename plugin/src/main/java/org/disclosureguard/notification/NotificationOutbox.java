@@ -135,6 +135,19 @@ public final class NotificationOutbox {
         return List.of((connection, seq) -> insert(connection, factory.restrictedNotices(entry, seq, copy)));
     }
 
+    /**
+     * The write to run in the transaction that appends a tracing alert's own audit entry: with that entry's sequence
+     * number, it inserts one {@link Notice#TRACING_ALERT} notice to the Caldicott Guardian per configured channel.
+     * The parameters are those of {@link NoticeFactory#alertNotice}.
+     */
+    public TransactionalWrite alertWrite(String alertId, Instant time, String recipient, String organisation,
+            String requesterClass, String alert, String where) {
+        Objects.requireNonNull(alertId, "alertId");
+        Objects.requireNonNull(time, "time");
+        return (connection, seq) -> insert(connection,
+                List.of(factory.alertNotice(seq, alertId, time, recipient, organisation, requesterClass, alert, where)));
+    }
+
     /** Inserts pending rows for the notices, one per configured channel, on the caller's connection. */
     void insert(Connection connection, List<Notice> notices) throws SQLException {
         long now = clock.millis();

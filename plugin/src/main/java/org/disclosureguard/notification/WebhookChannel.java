@@ -54,6 +54,8 @@ public final class WebhookChannel implements NotificationChannel {
     public static final String RESTRICTED_HELD_TYPE = "restricted-record.held";
     /** The event type of a notice that a request for a restricted patient's record was refused. */
     public static final String RESTRICTED_REFUSED_TYPE = "restricted-record.refused";
+    /** The webhook {@code type} of a tracing alert to the Caldicott Guardian. */
+    public static final String TRACING_ALERT_TYPE = "tracing.alert";
 
     private static final String SECRET_PREFIX = "whsec_";
     private static final String SIGNING_KEY_PREFIX = "whsk_";
@@ -297,6 +299,7 @@ public final class WebhookChannel implements NotificationChannel {
         message.put("type", switch (notice.kind()) {
             case Notice.RESTRICTED_HELD -> RESTRICTED_HELD_TYPE;
             case Notice.RESTRICTED_REFUSED -> RESTRICTED_REFUSED_TYPE;
+            case Notice.TRACING_ALERT -> TRACING_ALERT_TYPE;
             default -> EVENT_TYPE;
         });
         message.put("timestamp", notice.time().toString());

@@ -41,7 +41,9 @@ import org.disclosureguard.labels.Vocabulary;
 final class PolicyCompiler {
 
     private static final Set<String> TOP_KEYS =
-            Set.of("version", "description", "requesterClasses", "purposes", "legalBases", "rules", "limits");
+            Set.of("version", "description", "requesterClasses", "purposes", "legalBases", "rules", "limits", "tracing");
+    private static final Pattern REFERENCE = Pattern.compile("(Practitioner|PractitionerRole)/[A-Za-z0-9.-]{1,64}");
+    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     private static final Set<String> RULE_KEYS =
             Set.of("id", "description", "stage", "when", "then", "withhold", "obligations", "reason", "reviewer");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -138,7 +140,84 @@ final class PolicyCompiler {
                 rules.add(rule(ruleNode, ids));
             }
             List<Limit> limits = root.get("limits") == null ? List.of() : limits(root.get("limits"), classes);
-            return new PolicyEngine(source, version, description, classes, purposes, bases, rules, limits);
+            TracingThresholds tracing = root.get("tracing") == null ? TracingThresholds.OFF
+                    : tracing(root.get("tracing"), classes);
+            return new PolicyEngine(source, version, description, classes, purposes, bases, rules, limits, tracing);
+        }
+
+        private TracingThresholds tracing(YamlNode node, Set<String> classes) {
+            node.requireOnlyKeys(Set.of("notify", "refusedSearches", "distinctPatients", "samePatient",
+                    "outsideHours", "usualHours"));
+            String notify = "";
+            if (node.get("notify") != null) {
+                notify = node.get("notify").text();
+                if (!REFERENCE.matcher(notify).matches()) {
+                    throw node.get("notify").error(PolicyError.POLICY_STRUCTURE.format("notify is the Caldicott "
+                            + "Guardian as a reference such as Practitioner/caldicott-guardian, not '" + notify + "'"));
+                }
+            }
+            List<TracingThresholds.UsualHours> hours = new ArrayList<>();
+            if (node.get("usualHours") != null) {
+                Set<String> seen = new HashSet<>();
+                for (YamlNode item : node.get("usualHours").items()) {
+                    item.requireOnlyKeys(Set.of("class", "requester", "from", "to"));
+                    YamlNode classNode = item.get("class");
+                    YamlNode requesterNode = item.get("requester");
+                    if ((classNode == null) == (requesterNode == null)) {
+                        throw item.error(PolicyError.POLICY_STRUCTURE.format("usual hours name either a class (or "
+                                + "'*' for every outside requester) or a requester"));
+                    }
+                    String requesterClass = classNode == null ? "" : classNode.text();
+                    if (classNode != null && !Limit.ANY_CLASS.equals(requesterClass)
+                            && !classes.contains(requesterClass)) {
+                        throw classNode.error(PolicyError.UNKNOWN_CODE.format("'" + requesterClass
+                                + "' is not one of the requesterClasses " + classes + " or '*'"));
+                    }
+                    String requester = requesterNode == null ? "" : requesterNode.text();
+                    if (!seen.add(requester.isEmpty() ? "class:" + requesterClass : "requester:" + requester)) {
+                        throw item.error(PolicyError.POLICY_STRUCTURE.format("these usual hours are given twice"));
+                    }
+                    java.time.LocalTime from = time(item.require("from"));
+                    java.time.LocalTime to = time(item.require("to"));
+                    if (from.equals(to)) {
+                        throw item.error(PolicyError.POLICY_STRUCTURE.format("usual hours run from one time to "
+                                + "another; for all day, leave the requester out"));
+                    }
+                    hours.add(new TracingThresholds.UsualHours(requester, requesterClass, from, to));
+                }
+            }
+            return new TracingThresholds(threshold(node.get("refusedSearches"), "count"),
+                    threshold(node.get("distinctPatients"), "count"), threshold(node.get("samePatient"), "requesters"),
+                    threshold(node.get("outsideHours"), "count"), hours, notify);
+        }
+
+        private static TracingThresholds.Threshold threshold(YamlNode node, String countKey) {
+            if (node == null) {
+                return TracingThresholds.Threshold.OFF;
+            }
+            node.requireOnlyKeys(Set.of(countKey, "windowMinutes"));
+            YamlNode countNode = node.require(countKey);
+            int count = countNode.integer();
+            if (count < 1 || count > 1_000_000) {
+                throw countNode.error(PolicyError.POLICY_STRUCTURE.format(countKey
+                        + " is a whole number from 1 to 1000000 (leave the threshold out to turn it off)"));
+            }
+            YamlNode windowNode = node.require("windowMinutes");
+            int minutes = windowNode.integer();
+            if (minutes < 1 || minutes > 10_080) {
+                throw windowNode.error(PolicyError.POLICY_STRUCTURE.format(
+                        "windowMinutes is a whole number from 1 to 10080 (a week)"));
+            }
+            return new TracingThresholds.Threshold(count, java.time.Duration.ofMinutes(minutes));
+        }
+
+        private static java.time.LocalTime time(YamlNode node) {
+            String text = node.text();
+            if (!TIME.matcher(text).matches()) {
+                throw node.error(PolicyError.POLICY_STRUCTURE.format("a time of day is HH:MM (24-hour clock, "
+                        + "Europe/London), quoted, such as '07:30', not '" + text + "'"));
+            }
+            return java.time.LocalTime.parse(text);
         }
 
         private List<Limit> limits(YamlNode node, Set<String> classes) {

@@ -82,6 +82,7 @@ public final class PolicyEngine {
     private final Set<String> legalBases;
     private final List<CompiledRule> rules;
     private final List<Limit> limits;
+    private final TracingThresholds tracing;
 
     PolicyEngine(String source, String version, String description, Set<String> requesterClasses,
             Set<String> purposes, Set<String> legalBases, List<CompiledRule> rules) {
@@ -90,7 +91,15 @@ public final class PolicyEngine {
 
     PolicyEngine(String source, String version, String description, Set<String> requesterClasses,
             Set<String> purposes, Set<String> legalBases, List<CompiledRule> rules, List<Limit> limits) {
+        this(source, version, description, requesterClasses, purposes, legalBases, rules, limits,
+                TracingThresholds.OFF);
+    }
+
+    PolicyEngine(String source, String version, String description, Set<String> requesterClasses,
+            Set<String> purposes, Set<String> legalBases, List<CompiledRule> rules, List<Limit> limits,
+            TracingThresholds tracing) {
         this.limits = List.copyOf(limits);
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         this.source = source;
         this.version = version;
         this.description = description;
@@ -326,6 +335,19 @@ public final class PolicyEngine {
             }
         }
         return chosen;
+    }
+
+    /** The tracing thresholds of the policy file ({@link TracingThresholds#OFF} when it has no {@code tracing:}). */
+    public TracingThresholds tracing() {
+        return tracing;
+    }
+
+    /**
+     * How many rule conditions this policy compiled: each is compiled once, when the policy is loaded, and kept with
+     * this engine, so a reload replaces them all at once (there is no separate cache of compiled expressions).
+     */
+    public int compiledRuleCount() {
+        return rules.size();
     }
 
     /** The declared requester classes, in file order. */

@@ -34,7 +34,11 @@ public enum PolicyError {
 
     REQUESTS_PER_MINUTE("DG-2401", "the requester has made more requests this minute than the policy's limit allows"),
     PATIENTS_PER_DAY("DG-2402",
-            "the requester has received data about as many patients today as the policy's limit allows");
+            "the requester has received data about as many patients today as the policy's limit allows"),
+
+    TRACING_ALERT("DG-2501",
+            "a requester's pattern of requests crossed a tracing threshold; the Caldicott Guardian was alerted"),
+    TRACING_FAILED("DG-2502", "a tracing alert could not be recorded or the alerts cannot be read");
 
     private final String code;
     private final String summary;

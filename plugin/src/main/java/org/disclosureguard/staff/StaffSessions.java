@@ -35,7 +35,12 @@ public final class StaffSessions {
     private final SecureRandom random = new SecureRandom();
 
     public StaffSessions(Duration idle) {
-        this.sessions = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(10_000).build();
+        this.sessions = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(10_000).recordStats().build();
+    }
+
+    /** The sessions, for metrics (size, hit rate, evictions); the tokens are never exposed by the metrics. */
+    public Cache<String, ?> cache() {
+        return sessions;
     }
 
     /** Signs a member in. */

@@ -105,6 +105,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void tracing_dependsNeitherOnTheGatewayNorNotification() {
+        noClasses().that().resideInAPackage("org.disclosureguard.tracing..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.disclosureguard.gateway..",
+                        "org.disclosureguard.notification..", "org.disclosureguard.upstream..",
+                        "org.disclosureguard.review..", "jakarta.servlet..")
+                .check(guard);
+    }
+
+    @Test
+    void policyAndAudit_doNotKnowAboutTracing() {
+        noClasses().that().resideInAnyPackage("org.disclosureguard.policy..", "org.disclosureguard.audit..")
+                .should().dependOnClassesThat().resideInAPackage("org.disclosureguard.tracing..")
+                .check(guard);
+    }
+
+    @Test
     void audit_doesNotKnowAboutNotification() {
         noClasses().that().resideInAPackage("org.disclosureguard.audit..")
                 .should().dependOnClassesThat().resideInAPackage("org.disclosureguard.notification..")
