@@ -38,6 +38,12 @@ public class GuardProperties {
         private Duration expiry = Duration.ofDays(14);
         /** The staff accounts file (who may sign in to review, with which roles); empty for nobody. */
         private Path staffFile;
+        /** Staff sign-in with OpenID Connect; off unless {@code issuer} is set. */
+        private final Oidc oidc = new Oidc();
+
+        public Oidc getOidc() {
+            return oidc;
+        }
 
         public Path getStaffFile() {
             return staffFile;
@@ -53,6 +59,100 @@ public class GuardProperties {
 
         public void setExpiry(Duration expiry) {
             this.expiry = expiry;
+        }
+    }
+
+    /** Staff sign-in with OpenID Connect ({@code docs/review.md}, "Signing in"). */
+    public static class Oidc {
+        /** The issuer (its {@code /.well-known/openid-configuration} is read on first use); empty for off. */
+        private java.net.URI issuer;
+        private String clientId;
+        private String clientSecret;
+        /** The guard's callback as registered with the issuer: {@code http://127.0.0.1:PORT/staff/login/oidc/callback}. */
+        private java.net.URI redirectUri;
+        /** The ID token claim naming the member of staff. */
+        private String staffClaim = "email";
+        /** Who may sign in: the claim's value, the name shown, the reviewer roles. */
+        private java.util.List<Member> staff = new java.util.ArrayList<>();
+
+        public java.net.URI getIssuer() {
+            return issuer;
+        }
+
+        public void setIssuer(java.net.URI issuer) {
+            this.issuer = issuer;
+        }
+
+        public String getClientId() {
+            return clientId;
+        }
+
+        public void setClientId(String clientId) {
+            this.clientId = clientId;
+        }
+
+        public String getClientSecret() {
+            return clientSecret;
+        }
+
+        public void setClientSecret(String clientSecret) {
+            this.clientSecret = clientSecret;
+        }
+
+        public java.net.URI getRedirectUri() {
+            return redirectUri;
+        }
+
+        public void setRedirectUri(java.net.URI redirectUri) {
+            this.redirectUri = redirectUri;
+        }
+
+        public String getStaffClaim() {
+            return staffClaim;
+        }
+
+        public void setStaffClaim(String staffClaim) {
+            this.staffClaim = staffClaim;
+        }
+
+        public java.util.List<Member> getStaff() {
+            return staff;
+        }
+
+        public void setStaff(java.util.List<Member> staff) {
+            this.staff = staff;
+        }
+
+        /** One member of staff allowed to sign in with OpenID Connect. */
+        public static class Member {
+            /** The value of the staff claim (for example the e-mail address); recorded as the reviewer. */
+            private String id;
+            private String name;
+            private java.util.List<String> roles = new java.util.ArrayList<>();
+
+            public String getId() {
+                return id;
+            }
+
+            public void setId(String id) {
+                this.id = id;
+            }
+
+            public String getName() {
+                return name;
+            }
+
+            public void setName(String name) {
+                this.name = name;
+            }
+
+            public java.util.List<String> getRoles() {
+                return roles;
+            }
+
+            public void setRoles(java.util.List<String> roles) {
+                this.roles = roles;
+            }
         }
     }
 

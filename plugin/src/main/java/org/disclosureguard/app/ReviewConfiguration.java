@@ -102,6 +102,27 @@ class ReviewConfiguration {
                 : StaffAccounts.load(properties.getReview().getStaffFile());
     }
 
+    /** Staff sign-in with OpenID Connect, when {@code guard.review.oidc.issuer} is set. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("guard.review.oidc.issuer")
+    org.disclosureguard.staff.OidcSignIn oidcSignIn(GuardProperties properties) {
+        GuardProperties.Oidc oidc = properties.getReview().getOidc();
+        java.util.Map<String, org.disclosureguard.staff.StaffMember> staff = new java.util.HashMap<>();
+        for (GuardProperties.Oidc.Member m : oidc.getStaff()) {
+            if (m.getId() == null || m.getId().isBlank() || m.getRoles().isEmpty()) {
+                throw new IllegalArgumentException("guard.review.oidc.staff: every member needs an id (the value of "
+                        + "the claim " + oidc.getStaffClaim() + ") and at least one role");
+            }
+            if (staff.put(m.getId(), new org.disclosureguard.staff.StaffMember(m.getId(),
+                    m.getName() == null ? m.getId() : m.getName(), java.util.Set.copyOf(m.getRoles()))) != null) {
+                throw new IllegalArgumentException("guard.review.oidc.staff: '" + m.getId() + "' is listed twice");
+            }
+        }
+        return new org.disclosureguard.staff.OidcSignIn(new org.disclosureguard.staff.OidcSignIn.Settings(
+                oidc.getIssuer(), oidc.getClientId(), oidc.getClientSecret(), oidc.getRedirectUri(),
+                oidc.getStaffClaim(), staff));
+    }
+
     @Bean
     StaffSessions staffSessions() {
         return new StaffSessions(Duration.ofMinutes(30));
@@ -128,7 +149,7 @@ class ReviewConfiguration {
             private State state(ReviewCase found) {
                 ReviewOutcome outcome = ReviewOutcome.of(found, Clock.systemUTC().instant());
                 if (outcome instanceof ReviewOutcome.Pending pending) {
-                    return new State.Waiting(pending.waited());
+                    return new State.Waiting(pending.waited(), pending.question().orElse(""));
                 }
                 if (outcome instanceof ReviewOutcome.Refused refused) {
                     return new State.Closed(refused.error().code(), refused.reason().isBlank()
@@ -160,6 +181,11 @@ class ReviewConfiguration {
             @Override
             public TransactionalWrite withdraw(String caseId, String requesterId) {
                 return (connection, seq) -> cases.using(connection).withdraw(caseId, requesterId);
+            }
+
+            @Override
+            public TransactionalWrite answer(String caseId, String requesterId, String answer) {
+                return (connection, seq) -> cases.using(connection).answer(caseId, requesterId, answer);
             }
 
             @Override

@@ -12,9 +12,11 @@ import org.disclosureguard.gateway.DisclosureRecorder;
 import org.disclosureguard.labels.SecurityLabel;
 import org.disclosureguard.review.ReviewCase;
 import org.disclosureguard.review.ReviewCases;
+import org.disclosureguard.review.ReviewError;
 import org.disclosureguard.review.ReviewException;
 import org.disclosureguard.review.ReviewPages;
 import org.disclosureguard.review.Reviewer;
+import org.disclosureguard.staff.OidcSignIn;
 import org.disclosureguard.staff.StaffAccounts;
 import org.disclosureguard.staff.StaffMember;
 import org.disclosureguard.staff.StaffSessions;
@@ -43,8 +45,19 @@ class StaffReviewController {
     private final DisclosureRecorder recorder;
     private final GuardProperties properties;
 
+    private final org.springframework.beans.factory.ObjectProvider<OidcSignIn> oidc;
+    /** OpenID Connect sign-ins under way, by their state (bound to the browser by {@link #OIDC_COOKIE}). */
+    private final com.github.benmanes.caffeine.cache.Cache<String, OidcSignIn.Started> oidcStarted =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(10))
+                    .maximumSize(10_000).build();
+
+    /** The cookie binding an OpenID Connect sign-in to the browser that started it. */
+    static final String OIDC_COOKIE = "dg_oidc";
+
     StaffReviewController(ReviewCases cases, StaffAccounts accounts, StaffSessions sessions,
-            DisclosureRecorder recorder, GuardProperties properties) {
+            DisclosureRecorder recorder, GuardProperties properties,
+            org.springframework.beans.factory.ObjectProvider<OidcSignIn> oidc) {
+        this.oidc = oidc;
         this.cases = cases;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -57,7 +70,68 @@ class StaffReviewController {
         if (!StaffAccess.fromThePractice(request)) {
             return StaffAccess.notFound();
         }
-        return page(200, ReviewPages.signIn(null));
+        return page(200, ReviewPages.signIn(null, oidc.getIfAvailable() != null));
+    }
+
+    /** Starts an OpenID Connect sign-in: 303 to the issuer, with the state bound to this browser by a cookie. */
+    @GetMapping(ReviewPages.OIDC_START_PATH)
+    ResponseEntity<String> oidcStart(HttpServletRequest request) {
+        OidcSignIn signIn = oidc.getIfAvailable();
+        if (!StaffAccess.fromThePractice(request) || signIn == null) {
+            return StaffAccess.notFound();
+        }
+        OidcSignIn.Started started;
+        try {
+            started = signIn.begin();
+        } catch (OidcSignIn.SignInRefused e) {
+            return page(502, ReviewPages.signIn(e.getMessage(), true));
+        }
+        oidcStarted.put(started.state(), started);
+        return ResponseEntity.status(303).header(HttpHeaders.LOCATION, started.authorizationUri().toString())
+                .header(HttpHeaders.SET_COOKIE, OIDC_COOKIE + "=" + started.state() + "; Path="
+                        + ReviewPages.OIDC_START_PATH + "; Max-Age=600; HttpOnly; SameSite=Lax"
+                        + (request.isSecure() ? "; Secure" : ""))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * The issuer's redirect back: completes the sign-in started in this browser and opens a session. Answers a page
+     * with a link onwards rather than a redirect, so that the first staff page is requested from the guard's own
+     * page and the SameSite=Strict session cookie goes with it.
+     */
+    @GetMapping(ReviewPages.OIDC_START_PATH + "/callback")
+    ResponseEntity<String> oidcCallback(HttpServletRequest request) {
+        OidcSignIn signIn = oidc.getIfAvailable();
+        if (!StaffAccess.fromThePractice(request) || signIn == null) {
+            return StaffAccess.notFound();
+        }
+        String state = null;
+        if (request.getCookies() != null) {
+            for (jakarta.servlet.http.Cookie cookie : request.getCookies()) {
+                if (OIDC_COOKIE.equals(cookie.getName())) {
+                    state = cookie.getValue();
+                }
+            }
+        }
+        OidcSignIn.Started started = state == null ? null : oidcStarted.asMap().remove(state);
+        String clear = OIDC_COOKIE + "=; Path=" + ReviewPages.OIDC_START_PATH + "; Max-Age=0; HttpOnly; SameSite=Lax";
+        if (started == null) {
+            return page(400, ReviewPages.signIn("This sign-in was not started in this browser, or took longer than"
+                    + " ten minutes. Start again.", true), clear);
+        }
+        StaffMember member;
+        try {
+            String query = request.getQueryString() == null ? "" : request.getQueryString();
+            member = signIn.complete(started, java.net.URI.create(
+                    properties.getReview().getOidc().getRedirectUri() + "?" + query));
+        } catch (OidcSignIn.SignInRefused | IllegalArgumentException e) {
+            return page(403, ReviewPages.signIn(e.getMessage(), true), clear);
+        }
+        StaffSessions.Session session = sessions.open(member);
+        return page(200, ReviewPages.message("Signed in", "You are signed in as " + member.name() + ".",
+                ReviewPages.BASE_PATH, "Continue to the requests waiting for you"), clear,
+                StaffAccess.SESSION_COOKIE + "=" + session.token() + "; Path=/staff; HttpOnly; SameSite=Strict"
+                        + (request.isSecure() ? "; Secure" : ""));
     }
 
     @PostMapping(value = "/staff/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
@@ -128,6 +202,12 @@ class StaffReviewController {
         return decide(request, id, csrf, (session, found) -> {
             Set<SecurityLabel> withheld = ReviewPages.withheldFromForm(withhold);
             Reviewer reviewer = new Reviewer(session.member().id(), session.member().roles());
+            if (found.escalation().needsSecondApproval() && found.first().isEmpty()) {
+                return new Decided(AuditOutcome.ESCALATE, ReviewError.FIRST_APPROVAL.code(),
+                        (connection, seq) -> cases.using(connection).approve(id, reviewer, withheld, note),
+                        "Approved, waiting for a second approval", "Your approval is recorded. This request needs"
+                                + " a second approval by another reviewer before anything is released.");
+            }
             return new Decided(withheld.isEmpty() ? AuditOutcome.PERMIT : AuditOutcome.REDACT, "",
                     (connection, seq) -> cases.using(connection).approve(id, reviewer, withheld, note),
                     "Approved", "The request is approved; the requester will receive what you released when it "
@@ -145,6 +225,38 @@ class StaffReviewController {
                     (connection, seq) -> cases.using(connection).refuse(id, reviewer, reason),
                     "Refused", "The request is refused; the requester will be told your reason when it next asks.");
         });
+    }
+
+    @PostMapping(value = ReviewPages.BASE_PATH + "/{id}/ask", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    ResponseEntity<String> ask(HttpServletRequest request, @PathVariable("id") String id,
+            @RequestParam(value = ReviewPages.CSRF_PARAMETER, required = false) String csrf,
+            @RequestParam(value = ReviewPages.QUESTION_PARAMETER, required = false) String question) {
+        return decide(request, id, csrf, (session, found) -> {
+            Reviewer reviewer = new Reviewer(session.member().id(), session.member().roles());
+            return new Decided(AuditOutcome.ESCALATE, ReviewError.INFORMATION_REQUESTED.code(),
+                    (connection, seq) -> cases.using(connection).ask(id, reviewer, question),
+                    "Question sent", "The requester will see your question when it next asks about this request."
+                            + " The request comes back to the list when it answers.");
+        });
+    }
+
+    @GetMapping(value = ReviewPages.BASE_PATH + "/{id}/task", produces = "application/fhir+json")
+    ResponseEntity<String> task(HttpServletRequest request, @PathVariable("id") String id) {
+        Optional<StaffSessions.Session> session = sessionOf(request);
+        if (session.isEmpty()) {
+            return signInFirst(request);
+        }
+        Optional<ReviewCase> found = cases.find(id).filter(c -> session.get().member().roles().contains(c.reviewerRole()));
+        if (found.isEmpty()) {
+            return ResponseEntity.status(404).contentType(MediaType.parseMediaType("application/fhir+json"))
+                    .header("Cache-Control", "no-store")
+                    .body("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                            + "\"code\":\"not-found\",\"diagnostics\":\"DG-5001 there is no review case with this id"
+                            + " for your role\"}]}");
+        }
+        return ResponseEntity.status(200).contentType(MediaType.parseMediaType("application/fhir+json"))
+                .header("Cache-Control", "no-store")
+                .body(ReviewTasks.json(ReviewTasks.task(found.get())));
     }
 
     /** A reviewer's decision: how it is recorded, and the change to the case that commits with the record. */
@@ -206,8 +318,9 @@ class StaffReviewController {
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/staff/login").build();
     }
 
-    private static ResponseEntity<String> page(int status, String html) {
+    private static ResponseEntity<String> page(int status, String html, String... cookies) {
         return ResponseEntity.status(status).contentType(MediaType.parseMediaType("text/html;charset=UTF-8"))
+                .header(HttpHeaders.SET_COOKIE, cookies)
                 .header("Cache-Control", "no-store")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                         + "frame-ancestors 'none'")

@@ -34,8 +34,21 @@ public interface HeldRequests {
 
     /** Where a held request stands, for the requester who asked. */
     sealed interface State {
-        /** Nobody has decided yet. */
-        record Waiting(Duration waited) implements State {}
+        /**
+         * Nobody has decided yet.
+         *
+         * @param question the reviewer's question waiting for the requester's answer, or empty
+         */
+        record Waiting(Duration waited, String question) implements State {
+            public Waiting {
+                question = question == null ? "" : question;
+            }
+
+            /** Waiting, with no question for the requester. */
+            public Waiting(Duration waited) {
+                this(waited, "");
+            }
+        }
 
         /** Refused by the reviewer, expired, or no longer releasable: nothing will be released. */
         record Closed(String code, String reason) implements State {}
@@ -68,6 +81,12 @@ public interface HeldRequests {
      * withdraws it.
      */
     TransactionalWrite withdraw(String caseId, String requesterId);
+
+    /**
+     * Records the requester's answer to the reviewer's question, in the audit transaction of the request that
+     * answers; the write fails (rolling the transaction back) when no question is waiting.
+     */
+    TransactionalWrite answer(String caseId, String requesterId, String answer);
 
     /** Marks an approved case released by the request with this audit id, in that request's audit transaction. */
     TransactionalWrite released(String caseId, String auditRequestId);

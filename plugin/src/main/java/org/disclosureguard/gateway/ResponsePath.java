@@ -242,8 +242,19 @@ public final class ResponsePath {
                 waitingHeaders.put("X-Progress", "waiting for review since " + waiting.waited().toMinutes()
                         + " minute(s)");
                 code = "DG-2105";
-                answer = new Outbound(202, waitingHeaders, json.write(OperationOutcomes.information(code,
-                        "The practice has not decided yet. Poll again later.")));
+                ObjectNode outcome = OperationOutcomes.information(code,
+                        "The practice has not decided yet. Poll again later.");
+                if (!waiting.question().isEmpty()) {
+                    code = "DG-5107";
+                    ObjectNode asked = OperationOutcomes.information(code, waiting.question());
+                    ((ObjectNode) asked.path("issue").path(0)).put("diagnostics", "DG-5107: The practice's reviewer"
+                            + " asks a question. Answer it by POSTing a Parameters resource with one parameter"
+                            + " 'answer' (valueString) to this address; the request is considered again once"
+                            + " answered.");
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) outcome.path("issue")).add(asked.path("issue")
+                            .path(0));
+                }
+                answer = new Outbound(202, waitingHeaders, json.write(outcome));
             } else if (current instanceof HeldRequests.State.Closed closed) {
                 code = closed.code();
                 answer = new Outbound(200, baseHeaders(), json.write(batchResponse("403 Forbidden", null,
@@ -320,6 +331,73 @@ public final class ResponsePath {
             writes.clear();
         }
         return audited(record, "delete", "", target, answer, code, writes);
+    }
+
+    /**
+     * Records the requester's answer to the reviewer's question ({@code POST [base]/$review?case=...} with a
+     * Parameters resource whose one parameter {@code answer} carries a {@code valueString} of at most 4000
+     * characters), with the same credentials it asked with: 202 once recorded, the case back with the reviewers;
+     * 400 for a body that is not such a Parameters resource; 404 for a case that is not this requester's; 409 when
+     * no question is waiting. Recorded like every other answer, the answer stored in the same transaction.
+     *
+     * @param body the request body as sent, or {@code null} when it was too large to read
+     */
+    public Outbound answerQuestion(String caseId, byte[] body, Map<String, String> headers, String guardBase,
+            DisclosureControl.Connection connection) {
+        RequestRecord record = new RequestRecord(clock.instant());
+        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
+        Outbound answer;
+        String code;
+        List<TransactionalWrite> writes = new ArrayList<>();
+        try {
+            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
+            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
+                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
+                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
+                    Map.of()), who.credential());
+            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
+                    : held.state(caseId, who.requester().id());
+            if (state.isEmpty()) {
+                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
+            }
+            record.review(caseId, "");
+            String text = RequesterAnswer.parse(body);
+            if (text == null) {
+                code = "DG-5015";
+                answer = new Outbound(400, baseHeaders(), json.write(OperationOutcomes.of(code, 400, "invalid",
+                        "Send a FHIR Parameters resource (application/fhir+json) with exactly one parameter named"
+                                + " 'answer' carrying a non-blank valueString of at most "
+                                + RequesterAnswer.MAX_LENGTH + " characters.")));
+            } else if (!(state.get() instanceof HeldRequests.State.Waiting waiting) || waiting.question().isEmpty()) {
+                code = "DG-5014";
+                answer = new Outbound(409, baseHeaders(), json.write(OperationOutcomes.of(code, 409, "business-rule",
+                        "This request is not waiting for an answer from you (no question was asked, it was"
+                                + " answered already, or the request has been decided).")));
+            } else {
+                writes.add(held.answer(caseId, who.requester().id(), text));
+                code = "DG-5109";
+                Map<String, String> answered = baseHeaders();
+                answered.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
+                answered.put("Content-Location", guardBase + "/" + target);
+                answer = new Outbound(202, answered, json.write(OperationOutcomes.information(code,
+                        "Your answer is recorded and the request is back with the practice's reviewer. Poll"
+                                + " again later.")));
+            }
+        } catch (GuardException e) {
+            answer = error(e.error(), e.detail());
+            code = e.error().code();
+            writes.clear();
+        } catch (Refusal refusal) {
+            answer = refused(refusal);
+            code = refusal.code();
+            writes.clear();
+        } catch (RuntimeException e) {
+            LOG.error("DG-1500 unexpected failure recording an answer to a reviewer's question", e);
+            answer = error(GuardError.INTERNAL, null);
+            code = GuardError.INTERNAL.code();
+            writes.clear();
+        }
+        return audited(record, "operation", "", target, answer, code, writes);
     }
 
     private Outbound releaseApproved(HeldRequests.State.Approved approved, Map<String, String> headers,

@@ -39,23 +39,61 @@ public final class ResponsePathInterceptor {
     }
 
     /**
-     * Answers {@code DELETE [base]/$review?case=...} (a requester withdrawing its held request) before HAPI's
-     * router, which does not route DELETE to an operation.
+     * Answers {@code DELETE [base]/$review?case=...} (a requester withdrawing its held request) and
+     * {@code POST [base]/$review?case=...} (a requester answering the reviewer's question, a Parameters body of at
+     * most {@value RequesterAnswer#MAX_BODY} bytes) before HAPI's router, which does not route DELETE to an
+     * operation and would read a POST body as the operation's parameters.
      */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
-    public boolean withdraw(HttpServletRequest servletRequest, HttpServletResponse servletResponse)
+    public boolean withdrawOrAnswer(HttpServletRequest servletRequest, HttpServletResponse servletResponse)
             throws IOException {
         String pathInfo = servletRequest.getPathInfo();
-        if (!"DELETE".equals(servletRequest.getMethod()) || pathInfo == null
-                || !pathInfo.equals("/" + ResponsePath.REVIEW_OPERATION)) {
+        boolean delete = "DELETE".equals(servletRequest.getMethod());
+        boolean post = "POST".equals(servletRequest.getMethod());
+        if ((!delete && !post) || pathInfo == null || !pathInfo.equals("/" + ResponsePath.REVIEW_OPERATION)) {
             return true;
         }
         String url = servletRequest.getRequestURL().toString();
         String base = url.substring(0, url.length() - pathInfo.length());
-        String[] cases = servletRequest.getParameterValues("case");
-        write(servletResponse, path.withdraw(cases == null || cases.length != 1 ? null : cases[0],
-                headers(servletRequest), trimSlash(base), connection(servletRequest)));
+        if (delete) {
+            String[] cases = servletRequest.getParameterValues("case");
+            write(servletResponse, path.withdraw(cases == null || cases.length != 1 ? null : cases[0],
+                    headers(servletRequest), trimSlash(base), connection(servletRequest)));
+            return false;
+        }
+        String[] cases;
+        try {
+            cases = servletRequest.getQueryString() == null ? null : queryValues(servletRequest, "case");
+        } catch (IllegalArgumentException e) {
+            write(servletResponse, path.malformed());
+            return false;
+        }
+        write(servletResponse, path.answerQuestion(cases == null || cases.length != 1 ? null : cases[0],
+                readBody(servletRequest), headers(servletRequest), trimSlash(base), connection(servletRequest)));
         return false;
+    }
+
+    /** The values of one query parameter, decoded (read from the query string only, never from a body). */
+    private static String[] queryValues(HttpServletRequest request, String name) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (String pair : request.getQueryString().split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                values.add(eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return values.toArray(new String[0]);
+    }
+
+    /** The body, or {@code null} when it is larger than {@link RequesterAnswer#MAX_BODY} bytes. */
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
+        try (java.io.InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(RequesterAnswer.MAX_BODY + 1);
+            return body.length > RequesterAnswer.MAX_BODY ? null : body;
+        }
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)

@@ -34,6 +34,8 @@ import org.disclosureguard.redaction.Redaction;
  * @param reviewerRole for ESCALATE the reviewer role; otherwise empty; never {@code null}
  * @param code for DENY and ESCALATE the stable code to show with the reason; {@code null} for PERMIT and REDACT
  * @param trace every rule evaluated, in file order, with its result; never {@code null}
+ * @param approvals for ESCALATE, how many different reviewers must approve: the largest {@code approvals} of the
+ *     matching escalate rules (1 or 2); 1 for every other outcome
  */
 public record Decision(
         Outcome outcome,
@@ -46,7 +48,16 @@ public record Decision(
         String reason,
         String reviewerRole,
         PolicyError code,
-        List<RuleEvaluation> trace) {
+        List<RuleEvaluation> trace,
+        int approvals) {
+
+    /** A decision needing (when it escalates) one approval. */
+    public Decision(Outcome outcome, String ruleId, String policyVersion, Stage stage, Redaction redaction,
+            Set<SecurityLabel> released, Set<SecurityLabel> obligations, String reason, String reviewerRole,
+            PolicyError code, List<RuleEvaluation> trace) {
+        this(outcome, ruleId, policyVersion, stage, redaction, released, obligations, reason, reviewerRole, code,
+                trace, 1);
+    }
 
     public Decision {
         Objects.requireNonNull(outcome, "outcome");
@@ -59,6 +70,10 @@ public record Decision(
         reason = reason == null ? "" : reason;
         reviewerRole = reviewerRole == null ? "" : reviewerRole;
         trace = List.copyOf(Objects.requireNonNull(trace, "trace"));
+        if (approvals < 1 || approvals > Rule.MAX_APPROVALS || (approvals != 1 && outcome != Outcome.ESCALATE)) {
+            throw new IllegalArgumentException("approvals must be 1, or up to " + Rule.MAX_APPROVALS
+                    + " for an escalation; got " + approvals + " for " + outcome);
+        }
     }
 
     /** Whether data may be released now (PERMIT or REDACT). */

@@ -30,6 +30,9 @@ public final class DecisionJson {
         if (!decision.reviewerRole().isEmpty()) {
             node.put("reviewer", decision.reviewerRole());
         }
+        if (decision.approvals() > 1) {
+            node.put("approvals", decision.approvals());
+        }
         if (decision.code() != null) {
             node.put("code", decision.code().code());
         }

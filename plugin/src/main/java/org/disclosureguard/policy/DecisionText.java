@@ -32,7 +32,8 @@ public final class DecisionText {
             lines.add("  reason       " + decision.reason());
         }
         if (!decision.reviewerRole().isEmpty()) {
-            lines.add("  reviewer     " + decision.reviewerRole());
+            lines.add("  reviewer     " + decision.reviewerRole()
+                    + (decision.approvals() > 1 ? " (" + decision.approvals() + " different reviewers approve)" : ""));
         }
         if (!decision.withheld().isEmpty()) {
             lines.add("  withheld     " + labels(decision.withheld())

@@ -45,7 +45,8 @@ final class PolicyCompiler {
     private static final Pattern REFERENCE = Pattern.compile("(Practitioner|PractitionerRole)/[A-Za-z0-9.-]{1,64}");
     private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     private static final Set<String> RULE_KEYS =
-            Set.of("id", "description", "stage", "when", "then", "withhold", "obligations", "reason", "reviewer");
+            Set.of("id", "description", "stage", "when", "then", "withhold", "obligations", "reason", "reviewer",
+                    "approvals");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern BLOCK_INDICATOR = Pattern.compile("(^|[\\s:])[|>][+-]?[0-9]?[+-]?\\s*(#.*)?$");
     private static final Pattern TAGGED_CONDITION = Pattern.compile("^\\s*(-\\s+)?when:\\s*!");
@@ -341,6 +342,18 @@ final class PolicyCompiler {
                             + reviewer + "' is not valid: use letters, digits, '.', '_' and '-'"));
                 }
             }
+            int approvals = 1;
+            if (optionalField(node, id, "approvals", then, Set.of(), Set.of(Outcome.ESCALATE))) {
+                YamlNode approvalsNode = node.get("approvals");
+                String text = approvalsNode.text();
+                if (text == null || !text.matches("[0-9]{1,3}") || Integer.parseInt(text) < 1
+                        || Integer.parseInt(text) > Rule.MAX_APPROVALS) {
+                    throw approvalsNode.error(PolicyError.RULE_SHAPE.format("rule '" + id + "': approvals '"
+                            + text + "' is not valid: use 1 (one reviewer decides) or 2 (a second, different"
+                            + " reviewer must also approve)"));
+                }
+                approvals = Integer.parseInt(text);
+            }
             if (then == Outcome.REDACT && withhold.isEmpty()) {
                 throw node.get("withhold").error(PolicyError.RULE_SHAPE.format(
                         "rule '" + id + "': a redact rule must withhold at least one label"));
@@ -350,7 +363,7 @@ final class PolicyCompiler {
             String when = condition(whenNode, id);
             CelRuntime.Program program = compileCondition(id, stage, when, whenNode);
             Rule rule = new Rule(id, description, stage, when, then, withhold, obligations, reason, reviewer,
-                    node.line());
+                    node.line(), approvals);
             return new PolicyEngine.CompiledRule(rule, program);
         }
 

@@ -252,8 +252,14 @@ public final class PolicyEngine {
         String reason = "";
         String reviewer = "";
         PolicyError code = null;
+        int approvals = 1;
         if (outcome == Outcome.ESCALATE) {
             reviewer = decider.reviewer();
+            for (Rule rule : matched) {
+                if (rule.then() == Outcome.ESCALATE) {
+                    approvals = Math.max(approvals, rule.approvals());
+                }
+            }
             code = PolicyError.ESCALATED;
             reason = decider.reason().isEmpty()
                     ? "The request has been referred to the practice (" + reviewer + ") for review; nothing is"
@@ -261,7 +267,7 @@ public final class PolicyEngine {
                     : decider.reason();
         }
         return new Decision(outcome, decider.id(), version, stage, redaction, released, obligations, reason,
-                reviewer, code, trace);
+                reviewer, code, trace, approvals);
     }
 
     private Decision deny(Stage stage, String ruleId, PolicyError code, String reason, List<RuleEvaluation> trace) {

@@ -21,9 +21,21 @@ import org.disclosureguard.labels.SecurityLabel;
  * @param reason for DENY (required) and ESCALATE (optional), the text shown to the requester; otherwise empty
  * @param reviewer for ESCALATE, the reviewer role; otherwise empty
  * @param line the line of the rule in its file (0 when not known)
+ * @param approvals for ESCALATE, how many different reviewers holding the role must approve before anything is
+ *     released: 1 (the default) or 2 ({@code approvals: 2} in the file); 1 for every other outcome
  */
 public record Rule(String id, String description, Stage stage, String when, Outcome then,
-        Set<SecurityLabel> withhold, Set<SecurityLabel> obligations, String reason, String reviewer, int line) {
+        Set<SecurityLabel> withhold, Set<SecurityLabel> obligations, String reason, String reviewer, int line,
+        int approvals) {
+
+    /** The most approvals a rule may require. */
+    public static final int MAX_APPROVALS = 2;
+
+    /** A rule needing one approval when it escalates. */
+    public Rule(String id, String description, Stage stage, String when, Outcome then,
+            Set<SecurityLabel> withhold, Set<SecurityLabel> obligations, String reason, String reviewer, int line) {
+        this(id, description, stage, when, then, withhold, obligations, reason, reviewer, line, 1);
+    }
 
     public Rule {
         if (id == null || id.isBlank()) {
@@ -40,5 +52,11 @@ public record Rule(String id, String description, Stage stage, String when, Outc
                 new LinkedHashSet<>(Objects.requireNonNull(obligations, "obligations")));
         reason = reason == null ? "" : reason;
         reviewer = reviewer == null ? "" : reviewer;
+        if (approvals < 1 || approvals > MAX_APPROVALS) {
+            throw new IllegalArgumentException("a rule needs 1 to " + MAX_APPROVALS + " approvals, got " + approvals);
+        }
+        if (approvals != 1 && then != Outcome.ESCALATE) {
+            throw new IllegalArgumentException("only an escalate rule can require more than one approval");
+        }
     }
 }

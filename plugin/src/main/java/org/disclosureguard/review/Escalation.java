@@ -18,6 +18,7 @@ import org.disclosureguard.policy.Stage;
  * @param obligations the handling labels the policy puts on a release ({@code NORDSCLCD}), never {@code null}
  * @param reason the rule's reason, as shown to the requester, never {@code null}
  * @param auditRequestId the audit request id of the request that was held, never blank
+ * @param approvals how many different reviewers holding {@code reviewerRole} must approve: 1 or 2
  */
 public record Escalation(
         String ruleId,
@@ -27,7 +28,15 @@ public record Escalation(
         Set<SecurityLabel> proposedWithheld,
         Set<SecurityLabel> obligations,
         String reason,
-        String auditRequestId) {
+        String auditRequestId,
+        int approvals) {
+
+    /** An escalation one reviewer decides. */
+    public Escalation(String ruleId, String policyVersion, Stage stage, String reviewerRole,
+            Set<SecurityLabel> proposedWithheld, Set<SecurityLabel> obligations, String reason,
+            String auditRequestId) {
+        this(ruleId, policyVersion, stage, reviewerRole, proposedWithheld, obligations, reason, auditRequestId, 1);
+    }
 
     public Escalation {
         ruleId = required(ruleId, "ruleId");
@@ -38,6 +47,14 @@ public record Escalation(
         obligations = Set.copyOf(Objects.requireNonNull(obligations, "obligations"));
         reason = reason == null ? "" : reason;
         auditRequestId = required(auditRequestId, "auditRequestId");
+        if (approvals < 1 || approvals > 2) {
+            throw new IllegalArgumentException("an escalation needs 1 or 2 approvals, got " + approvals);
+        }
+    }
+
+    /** Whether a second, different reviewer must approve after the first. */
+    public boolean needsSecondApproval() {
+        return approvals > 1;
     }
 
     /**
@@ -56,7 +73,7 @@ public record Escalation(
         }
         return new Escalation(decision.ruleId(), decision.policyVersion(), decision.stage(),
                 decision.reviewerRole(), decision.withheld(), decision.obligations(), decision.reason(),
-                auditRequestId);
+                auditRequestId, decision.approvals());
     }
 
     private static String required(String value, String name) {

@@ -100,6 +100,11 @@ public sealed interface Release {
                     + " this request was reviewed and now refers it to another reviewer at the practice. Nothing"
                     + " has been released; send the request again.", current);
         }
+        if (current.outcome() == Outcome.ESCALATE && current.approvals() > approved.escalation().approvals()) {
+            return new Refuse(ReviewError.REVIEW_AGAIN.code(), "The practice's disclosure policy has changed since"
+                    + " this request was reviewed and now needs more reviewers to approve it. Nothing has been"
+                    + " released; send the request again.", current);
+        }
         Set<SecurityLabel> withheld = new LinkedHashSet<>(approved.approvedWithheld());
         withheld.addAll(current.withheld());
         Set<SecurityLabel> obligations = new LinkedHashSet<>(approved.escalation().obligations());

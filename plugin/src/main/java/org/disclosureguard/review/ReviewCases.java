@@ -26,10 +26,12 @@ import org.disclosureguard.policy.Requester;
 import org.disclosureguard.policy.Stage;
 
 /**
- * The review cases, stored in the guard's database (table {@code review_case} of {@code V2__review_cases.sql}).
+ * The review cases, stored in the guard's database (table {@code review_case} of {@code V2__review_cases.sql} and
+ * {@code V6__review_second_approval.sql}).
  *
- * <p><b>Transitions.</b> {@link #open} holds an escalated request as a PENDING case. {@link #approve} and
- * {@link #refuse} decide it; {@link #expire} marks pending cases past their expiry; {@link #markReleased} records
+ * <p><b>Transitions</b> ({@link CaseState} draws them). {@link #open} holds an escalated request as a PENDING case.
+ * {@link #approve} and {@link #refuse} decide it (a case needing two approvals passes through
+ * AWAITING_SECOND_APPROVAL); {@link #ask} puts a question to the requester and {@link #answer} records its answer; {@link #expire} marks pending cases past their expiry; {@link #markReleased} records
  * that an approved answer left. Each transition is validated first (with a {@link ReviewException} naming what is
  * wrong) and then made by one conditional {@code UPDATE ... WHERE case_id = ? AND state = ? AND row_version = ?}:
  * when two reviewers (threads, guard instances) decide the same case at once, exactly one update matches a row and
@@ -53,12 +55,17 @@ public final class ReviewCases {
     /** The longest reason or note accepted. */
     public static final int MAX_TEXT = 4000;
 
+    /** The longest answer a requester may give to a reviewer's question. */
+    public static final int MAX_ANSWER = 4000;
+
     private static final String SELECT = "SELECT case_id, row_version, state, created_ms, expires_ms, requester_id,"
             + " requester_org, requester_class, requester_internal, purpose_of_use, legal_basis, case_reference,"
             + " requesting_officer, interaction, resource_type, resource_id, patient_id, parameters, rule_id,"
             + " policy_version, decision_stage, reviewer_role, proposed_withheld, obligations, decision_reason,"
             + " escalated_request_id, reviewer_id, decided_ms, approved_withheld, review_note, refusal_reason,"
-            + " release_request_id, released_ms FROM review_case ";
+            + " release_request_id, released_ms, approvals_required, first_approver_id, first_approved_ms,"
+            + " first_withheld, first_note, reviewer_question, questioned_by, questioned_ms, requester_answer,"
+            + " answered_ms FROM review_case ";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -175,8 +182,8 @@ public final class ReviewCases {
                 + " requester_org, requester_class, requester_internal, purpose_of_use, legal_basis, case_reference,"
                 + " requesting_officer, interaction, resource_type, resource_id, patient_id, parameters, rule_id,"
                 + " policy_version, decision_stage, reviewer_role, proposed_withheld, obligations, decision_reason,"
-                + " escalated_request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?)";
+                + " escalated_request_id, approvals_required) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             int i = 0;
             s.setString(++i, opened.id());
@@ -205,6 +212,7 @@ public final class ReviewCases {
             s.setString(++i, obligations);
             s.setString(++i, escalation.reason());
             s.setString(++i, escalation.auditRequestId());
+            s.setInt(++i, escalation.approvals());
             s.executeUpdate();
         } catch (SQLException e) {
             throw storeFailed("open a case for request " + auditRequestId, e);
@@ -232,11 +240,14 @@ public final class ReviewCases {
         return find(id).filter(c -> c.context().requester().id().equals(requesterId));
     }
 
-    /** The cases referred to this role that are waiting for a decision and not past their expiry, oldest first. */
+    /**
+     * The open cases referred to this role (waiting for a decision, for a second approval or for the requester's
+     * answer) that are not past their expiry, oldest first.
+     */
     public List<ReviewCase> pending(String role) {
         Objects.requireNonNull(role, "role");
         long now = now().toEpochMilli();
-        return query(SELECT + "WHERE state = 'PENDING' AND reviewer_role = ? AND expires_ms > ?"
+        return query(SELECT + "WHERE state IN " + CaseState.openSql() + " AND reviewer_role = ? AND expires_ms > ?"
                 + " ORDER BY created_ms, case_id", s -> {
                     s.setString(1, role);
                     s.setLong(2, now);
@@ -248,12 +259,20 @@ public final class ReviewCases {
     /**
      * Approves a release, withholding {@code withheld}: the policy's proposal and possibly more (narrowing).
      *
-     * @param withheld the labels to withhold; must contain every label of the policy's proposal
+     * <p>For a case needing two approvals ({@link Escalation#needsSecondApproval()}) the first approval moves it to
+     * {@link CaseState#AWAITING_SECOND_APPROVAL} and records who approved and what they withheld; the second, by a
+     * different reviewer holding the role, must withhold at least what the first withheld, and makes it
+     * {@link CaseState#APPROVED} with the second approver's labels. A case waiting for the requester's answer can be
+     * approved too (the reviewer decides without the answer).
+     *
+     * @param withheld the labels to withhold; must contain every label of the policy's proposal (and of a first
+     *     approval)
      * @param note the reviewer's note (for the record; not shown to the requester), may be {@code null}
-     * @return the approved case
+     * @return the case as approved (APPROVED, or AWAITING_SECOND_APPROVAL after a first approval)
      * @throws ReviewException {@link ReviewError#UNKNOWN_CASE}, {@link ReviewError#ALREADY_DECIDED} (also when
      *     another reviewer won the race), {@link ReviewError#CASE_EXPIRED}, {@link ReviewError#WRONG_ROLE},
-     *     {@link ReviewError#WIDER_THAN_PROPOSED}, {@link ReviewError#STORE_FAILED}
+     *     {@link ReviewError#WIDER_THAN_PROPOSED}, {@link ReviewError#SAME_APPROVER},
+     *     {@link ReviewError#WIDER_THAN_FIRST_APPROVAL}, {@link ReviewError#STORE_FAILED}
      */
     public ReviewCase approve(String id, Reviewer reviewer, Set<SecurityLabel> withheld, String note) {
         Objects.requireNonNull(reviewer, "reviewer");
@@ -271,6 +290,31 @@ public final class ReviewCases {
         }
         String labels = StoredText.labels(withheld);
         checkLength("withheld labels", labels, 16000);
+        Optional<ReviewCase.FirstApproval> first = current.first();
+        if (first.isPresent()) {
+            if (first.get().reviewerId().equals(reviewer.id())) {
+                throw new ReviewException(ReviewError.SAME_APPROVER, "case " + id + " needs a second approval by a"
+                        + " different reviewer; " + reviewer.id() + " gave the first approval and cannot give the"
+                        + " second");
+            }
+            Set<SecurityLabel> wider = new HashSet<>(first.get().withheld());
+            wider.removeAll(withheld);
+            if (!wider.isEmpty()) {
+                throw new ReviewException(ReviewError.WIDER_THAN_FIRST_APPROVAL, "case " + id + ": the second"
+                        + " approval would release " + names(wider) + ", which " + first.get().reviewerId()
+                        + " withheld in the first approval; a second approval may withhold more, never less");
+            }
+        } else if (current.escalation().needsSecondApproval()) {
+            decide(current, now, "state = 'AWAITING_SECOND_APPROVAL', first_approver_id = ?, first_approved_ms = ?,"
+                    + " first_withheld = ?, first_note = ?", s -> {
+                        s.setString(1, reviewer.id());
+                        s.setLong(2, now.toEpochMilli());
+                        s.setString(3, labels);
+                        s.setString(4, cleanNote);
+                        return 5;
+                    });
+            return reread(id);
+        }
         decide(current, now, "state = 'APPROVED', reviewer_id = ?, decided_ms = ?, approved_withheld = ?,"
                 + " review_note = ?", s -> {
                     s.setString(1, reviewer.id());
@@ -283,7 +327,8 @@ public final class ReviewCases {
     }
 
     /**
-     * Refuses the request; nothing will be released.
+     * Refuses the request; nothing will be released. Any reviewer holding the role may refuse an open case,
+     * including one that a first approver approved or that waits for the requester's answer.
      *
      * @param reason why, shown to the requester; required
      * @return the refused case
@@ -309,7 +354,87 @@ public final class ReviewCases {
     }
 
     /**
-     * Withdraws a case at its requester's request: a PENDING or APPROVED case becomes WITHDRAWN and nothing is
+     * Asks the requester a question: the case becomes {@link CaseState#INFORMATION_REQUESTED}, the requester is
+     * shown the question when it polls, and {@link #answer} puts the case back in the list. A later question replaces
+     * an earlier question and its answer on the case (the audit chain records the steps, not their text). The case still expires at its
+     * expiry.
+     *
+     * @param question what the reviewer asks, shown to the requester; required, at most {@link #MAX_TEXT}
+     * @return the case, INFORMATION_REQUESTED
+     * @throws ReviewException {@link ReviewError#QUESTION_REQUIRED}, {@link ReviewError#QUESTION_WAITING} when a
+     *     question is already waiting, and as for {@link #approve}
+     */
+    public ReviewCase ask(String id, Reviewer reviewer, String question) {
+        Objects.requireNonNull(reviewer, "reviewer");
+        if (question == null || question.isBlank()) {
+            throw new ReviewException(ReviewError.QUESTION_REQUIRED, "case " + id + ": write the question for the"
+                    + " requester");
+        }
+        String cleanQuestion = question.strip();
+        checkLength("question", cleanQuestion, MAX_TEXT);
+        Instant now = now();
+        ReviewCase current = decidable(id, reviewer, now);
+        if (current.state() == CaseState.INFORMATION_REQUESTED) {
+            throw new ReviewException(ReviewError.QUESTION_WAITING, "case " + id + " is already waiting for the"
+                    + " requester's answer to: " + current.asked().map(ReviewCase.Question::text).orElse(""));
+        }
+        decide(current, now, "state = 'INFORMATION_REQUESTED', reviewer_question = ?, questioned_by = ?,"
+                + " questioned_ms = ?, requester_answer = NULL, answered_ms = NULL", s -> {
+                    s.setString(1, cleanQuestion);
+                    s.setString(2, reviewer.id());
+                    s.setLong(3, now.toEpochMilli());
+                    return 4;
+                });
+        return reread(id);
+    }
+
+    /**
+     * Records the requester's answer to the reviewer's question and puts the case back in the reviewers' list:
+     * PENDING, or AWAITING_SECOND_APPROVAL when a first approval was given before the question. Only the requester
+     * that asked can answer; for anyone else the case does not exist.
+     *
+     * @param answer the answer, non-blank, at most {@link #MAX_ANSWER} characters
+     * @return the case with the answer
+     * @throws ReviewException {@link ReviewError#UNKNOWN_CASE} for an unknown case or another requester's;
+     *     {@link ReviewError#ANSWER_INVALID}; {@link ReviewError#CASE_EXPIRED}; {@link ReviewError#NO_QUESTION} when
+     *     no question is waiting (never asked, answered already, or the case was decided meanwhile)
+     */
+    public ReviewCase answer(String id, String requesterId, String answer) {
+        ReviewCase current = findForRequester(id, requesterId).orElseThrow(() -> unknown(id));
+        if (answer == null || answer.isBlank() || answer.strip().length() > MAX_ANSWER) {
+            throw new ReviewException(ReviewError.ANSWER_INVALID, "case " + id + ": the answer must be non-blank"
+                    + " text of at most " + MAX_ANSWER + " characters");
+        }
+        String cleanAnswer = answer.strip();
+        Instant now = now();
+        if (current.expiredAt(now)) {
+            throw new ReviewException(ReviewError.CASE_EXPIRED, "case " + id + " expired at " + current.expires()
+                    + "; nothing was released");
+        }
+        if (current.state() != CaseState.INFORMATION_REQUESTED) {
+            throw new ReviewException(ReviewError.NO_QUESTION, "case " + id + " is " + current.state()
+                    + " and is not waiting for an answer");
+        }
+        CaseState back = current.first().isPresent() ? CaseState.AWAITING_SECOND_APPROVAL : CaseState.PENDING;
+        int rows = update("UPDATE review_case SET state = ?, requester_answer = ?, answered_ms = ?,"
+                + " row_version = row_version + 1 WHERE case_id = ? AND state = 'INFORMATION_REQUESTED'"
+                + " AND row_version = ? AND expires_ms > ?", s -> {
+                    s.setString(1, back.name());
+                    s.setString(2, cleanAnswer);
+                    s.setLong(3, now.toEpochMilli());
+                    s.setString(4, id);
+                    s.setLong(5, current.rowVersion());
+                    s.setLong(6, now.toEpochMilli());
+                }, "answer case " + id);
+        if (rows != 1) {
+            throw new ReviewException(ReviewError.NO_QUESTION, "case " + id + " changed while the answer was being"
+                    + " recorded and is no longer waiting for it");
+        }
+        return reread(id);
+    }
+
+    /**
+     * Withdraws a case at its requester's request: an open or APPROVED case becomes WITHDRAWN and nothing is
      * released. Only the requester that asked can withdraw it; for anyone else the case does not exist.
      *
      * @throws ReviewException {@link ReviewError#UNKNOWN_CASE} for an unknown case or another requester's;
@@ -317,11 +442,12 @@ public final class ReviewCases {
      */
     public ReviewCase withdraw(String id, String requesterId) {
         ReviewCase current = findForRequester(id, requesterId).orElseThrow(() -> unknown(id));
-        if (current.state() != CaseState.PENDING && current.state() != CaseState.APPROVED) {
+        if (!current.state().isOpen() && current.state() != CaseState.APPROVED) {
             throw alreadyDecided(current);
         }
         int rows = update("UPDATE review_case SET state = 'WITHDRAWN', row_version = row_version + 1"
-                + " WHERE case_id = ? AND row_version = ? AND state IN ('PENDING', 'APPROVED')", s -> {
+                + " WHERE case_id = ? AND row_version = ? AND (state IN " + CaseState.openSql()
+                + " OR state = 'APPROVED')", s -> {
                     s.setString(1, current.id());
                     s.setLong(2, current.rowVersion());
                 }, "withdraw case " + current.id());
@@ -331,10 +457,10 @@ public final class ReviewCases {
         return reread(id);
     }
 
-    /** The pending cases whose expiry is at or before {@code now}, oldest first, at most {@code limit}. */
+    /** The open cases whose expiry is at or before {@code now}, oldest first, at most {@code limit}. */
     public List<ReviewCase> expiring(Instant now, int limit) {
         Objects.requireNonNull(now, "now");
-        return query(SELECT + "WHERE state = 'PENDING' AND expires_ms <= ? ORDER BY expires_ms, case_id LIMIT ?",
+        return query(SELECT + "WHERE state IN " + CaseState.openSql() + " AND expires_ms <= ? ORDER BY expires_ms, case_id LIMIT ?",
                 s -> {
                     s.setLong(1, now.toEpochMilli());
                     s.setInt(2, limit);
@@ -342,28 +468,29 @@ public final class ReviewCases {
     }
 
     /**
-     * Marks one pending case EXPIRED if its expiry is at or before {@code now}.
+     * Marks one open case EXPIRED if its expiry is at or before {@code now}.
      *
      * @return whether this call expired it (false when it was decided or expired meanwhile)
      */
     public boolean expire(String id, Instant now) {
         Objects.requireNonNull(now, "now");
         return update("UPDATE review_case SET state = 'EXPIRED', row_version = row_version + 1"
-                + " WHERE case_id = ? AND state = 'PENDING' AND expires_ms <= ?", s -> {
+                + " WHERE case_id = ? AND state IN " + CaseState.openSql() + " AND expires_ms <= ?", s -> {
                     s.setString(1, id);
                     s.setLong(2, now.toEpochMilli());
                 }, "expire case " + id) == 1;
     }
 
     /**
-     * Marks every pending case whose expiry is at or before {@code now} as EXPIRED.
+     * Marks every open case whose expiry is at or before {@code now} as EXPIRED.
      *
      * @return how many cases were marked
      */
     public int expire(Instant now) {
         Objects.requireNonNull(now, "now");
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("UPDATE review_case"
-                + " SET state = 'EXPIRED', row_version = row_version + 1 WHERE state = 'PENDING' AND expires_ms <= ?")) {
+                + " SET state = 'EXPIRED', row_version = row_version + 1 WHERE state IN " + CaseState.openSql()
+                + " AND expires_ms <= ?")) {
             s.setLong(1, now.toEpochMilli());
             return s.executeUpdate();
         } catch (SQLException e) {
@@ -418,7 +545,7 @@ public final class ReviewCases {
             throw new ReviewException(ReviewError.CASE_EXPIRED, "case " + id + " expired at " + current.expires()
                     + " and can no longer be decided");
         }
-        if (current.state() != CaseState.PENDING) {
+        if (!current.state().isOpen()) {
             throw alreadyDecided(current);
         }
         if (!reviewer.holds(current.reviewerRole())) {
@@ -435,18 +562,19 @@ public final class ReviewCases {
 
     private void decide(ReviewCase current, Instant now, String set, Binder binder) {
         String sql = "UPDATE review_case SET " + set + ", row_version = row_version + 1"
-                + " WHERE case_id = ? AND state = 'PENDING' AND row_version = ? AND expires_ms > ?";
+                + " WHERE case_id = ? AND state = ? AND row_version = ? AND expires_ms > ?";
         int rows = update(sql, s -> {
             int i = binder.bind(s);
             s.setString(i, current.id());
-            s.setLong(i + 1, current.rowVersion());
-            s.setLong(i + 2, now.toEpochMilli());
+            s.setString(i + 1, current.state().name());
+            s.setLong(i + 2, current.rowVersion());
+            s.setLong(i + 3, now.toEpochMilli());
         }, "decide case " + current.id());
         if (rows == 1) {
             return;
         }
         ReviewCase after = reread(current.id());
-        if (after.state() == CaseState.PENDING && after.expiredAt(now)) {
+        if (after.state().isOpen() && after.expiredAt(now)) {
             throw new ReviewException(ReviewError.CASE_EXPIRED, "case " + current.id() + " expired at "
                     + after.expires() + " and can no longer be decided");
         }
@@ -454,6 +582,11 @@ public final class ReviewCases {
     }
 
     private static ReviewException alreadyDecided(ReviewCase c) {
+        if (c.state().isOpen()) {
+            String first = c.first().map(f -> ", approved first by " + f.reviewerId()).orElse("");
+            return new ReviewException(ReviewError.ALREADY_DECIDED, "case " + c.id() + " was changed by someone else"
+                    + " at the same time (it is now " + c.state() + first + "); open it again to see the change");
+        }
         String by = c.reviewerId().isEmpty() ? "" : " by " + c.reviewerId();
         return new ReviewException(ReviewError.ALREADY_DECIDED, "case " + c.id() + " is already " + c.state()
                 + by + "; a decided case cannot be decided again");
@@ -508,13 +641,22 @@ public final class ReviewCases {
                     Stage.valueOf(rs.getString("decision_stage")), rs.getString("reviewer_role"),
                     StoredText.parseLabels(rs.getString("proposed_withheld")),
                     StoredText.parseLabels(rs.getString("obligations")), rs.getString("decision_reason"),
-                    rs.getString("escalated_request_id"));
+                    rs.getString("escalated_request_id"), rs.getInt("approvals_required"));
+            String firstApprover = rs.getString("first_approver_id");
+            ReviewCase.FirstApproval first = firstApprover == null || firstApprover.isEmpty() ? null
+                    : new ReviewCase.FirstApproval(firstApprover, instant(rs, "first_approved_ms"),
+                            StoredText.parseLabels(rs.getString("first_withheld")), rs.getString("first_note"));
+            String asked = rs.getString("reviewer_question");
+            ReviewCase.Question question = asked == null || asked.isEmpty() ? null
+                    : new ReviewCase.Question(rs.getString("questioned_by"), instant(rs, "questioned_ms"), asked,
+                            rs.getString("requester_answer"), instant(rs, "answered_ms"));
             return new ReviewCase(id, CaseState.valueOf(rs.getString("state")), rs.getLong("row_version"),
                     Instant.ofEpochMilli(rs.getLong("created_ms")), Instant.ofEpochMilli(rs.getLong("expires_ms")),
                     context, new RequestShape(rs.getString("resource_id"), rs.getString("patient_id")), escalation,
                     rs.getString("reviewer_id"), instant(rs, "decided_ms"),
                     StoredText.parseLabels(rs.getString("approved_withheld")), rs.getString("review_note"),
-                    rs.getString("refusal_reason"), rs.getString("release_request_id"), instant(rs, "released_ms"));
+                    rs.getString("refusal_reason"), rs.getString("release_request_id"), instant(rs, "released_ms"),
+                    first, question);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ReviewException(ReviewError.STORE_FAILED, "the stored case " + id + " cannot be read: "
                     + e.getMessage(), e);

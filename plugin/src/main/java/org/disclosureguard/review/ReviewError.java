@@ -2,8 +2,8 @@ package org.disclosureguard.review;
 
 /**
  * The stable codes of the review workflow (DG-5xxx). DG-50xx are reported to practice staff and to the code that
- * drives the workflow, as {@link ReviewException}s; DG-51xx are shown to the requester when their held request
- * ends without a release. Codes are never reused or renumbered; {@code docs/escalation.md} lists them with what
+ * drives the workflow, as {@link ReviewException}s; DG-51xx are shown to the requester about its held request (and
+ * name the steps of a case in the audit chain). Codes are never reused or renumbered; {@code docs/escalation.md} lists them with what
  * to do.
  */
 public enum ReviewError {
@@ -17,6 +17,15 @@ public enum ReviewError {
     NOT_APPROVED("DG-5007", "only an approved case can be released"),
     INVALID_CASE("DG-5008", "the escalation cannot be held as a case (not an escalation, or a value is invalid)"),
     STORE_FAILED("DG-5009", "the review case store failed; nothing was changed"),
+    SAME_APPROVER("DG-5010", "the case needs a second approval by a different reviewer; the first approver cannot"
+            + " approve it again"),
+    WIDER_THAN_FIRST_APPROVAL("DG-5011",
+            "a second approval must withhold at least every label the first approver withheld"),
+    QUESTION_REQUIRED("DG-5012", "asking the requester for more information needs a question"),
+    QUESTION_WAITING("DG-5013", "a question to the requester is already waiting for its answer"),
+    NO_QUESTION("DG-5014", "the case is not waiting for an answer from the requester"),
+    ANSWER_INVALID("DG-5015", "the answer is not a Parameters resource with one non-blank valueString 'answer' of at"
+            + " most 4000 characters"),
 
     REFUSED_BY_REVIEWER("DG-5101", "the practice's reviewer refused the request"),
     EXPIRED("DG-5102", "nobody at the practice decided the request in time; it has expired"),
@@ -25,7 +34,11 @@ public enum ReviewError {
                     + " reviewer; ask again"),
     ALREADY_RELEASED("DG-5104", "the approved answer has already been released"),
     POLLED_TOO_OFTEN("DG-5105", "a waiting case was polled again too soon"),
-    WITHDRAWN("DG-5106", "the requester withdrew the request; nothing was released");
+    WITHDRAWN("DG-5106", "the requester withdrew the request; nothing was released"),
+    INFORMATION_REQUESTED("DG-5107", "the practice's reviewer asks a question; answer it to have the request"
+            + " considered"),
+    FIRST_APPROVAL("DG-5108", "one of two approvals has been given; the request waits for a second reviewer"),
+    ANSWERED("DG-5109", "the requester answered the reviewer's question; the request is back with the reviewers");
 
     private final String code;
     private final String summary;

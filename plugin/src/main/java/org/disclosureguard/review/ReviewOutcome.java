@@ -33,7 +33,8 @@ public sealed interface ReviewOutcome {
             return new Expired(reviewCase);
         }
         return switch (reviewCase.state()) {
-            case PENDING -> new Pending(reviewCase, reviewCase.waited(now));
+            case PENDING, AWAITING_SECOND_APPROVAL, INFORMATION_REQUESTED ->
+                    new Pending(reviewCase, reviewCase.waited(now));
             case APPROVED -> new Approved(reviewCase);
             case REFUSED -> new Refused(reviewCase);
             case EXPIRED -> new Expired(reviewCase);
@@ -42,11 +43,20 @@ public sealed interface ReviewOutcome {
         };
     }
 
-    /** Still waiting for the reviewer; {@code waited} since the request was held. */
+    /**
+     * Still waiting for the reviewers (or, with a {@link #question()}, for the requester's answer); {@code waited}
+     * since the request was held.
+     */
     record Pending(ReviewCase reviewCase, Duration waited) implements ReviewOutcome {
         public Pending {
             Objects.requireNonNull(reviewCase, "reviewCase");
             Objects.requireNonNull(waited, "waited");
+        }
+
+        /** The reviewer's question the requester has yet to answer, if the case is waiting for one. */
+        public java.util.Optional<String> question() {
+            return reviewCase.state() == CaseState.INFORMATION_REQUESTED
+                    ? reviewCase.asked().map(ReviewCase.Question::text) : java.util.Optional.empty();
         }
     }
 

@@ -29,7 +29,8 @@ import org.disclosureguard.text.HtmlText;
  * says so), every text from a case is HTML-escaped, every form field has a label, and headings give the structure.
  * Forms post to {@code /staff/reviews/{id}/approve} (fields {@value #CSRF_PARAMETER}, {@value #WITHHOLD_PARAMETER}
  * repeated, {@value #NOTE_PARAMETER}) and {@code /staff/reviews/{id}/refuse} ({@value #CSRF_PARAMETER},
- * {@value #REASON_PARAMETER}). The labels the policy proposes to withhold are shown checked and disabled, and are
+ * {@value #REASON_PARAMETER}) and {@code /staff/reviews/{id}/ask} ({@value #CSRF_PARAMETER},
+ * {@value #QUESTION_PARAMETER}). The labels the policy proposes to withhold are shown checked and disabled, and are
  * submitted by hidden fields, so the form always withholds at least the proposal; {@link ReviewCases#approve}
  * checks it again.
  *
@@ -50,6 +51,11 @@ public final class ReviewPages {
     public static final String NOTE_PARAMETER = "note";
     /** The refusal form's reason. */
     public static final String REASON_PARAMETER = "reason";
+    /** The question form's question to the requester. */
+    public static final String QUESTION_PARAMETER = "question";
+
+    /** Where staff start signing in with OpenID Connect. */
+    public static final String OIDC_START_PATH = "/staff/login/oidc";
 
     /** The practice's time zone by default. */
     public static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -100,7 +106,7 @@ public final class ReviewPages {
             b.append("<table>\n<caption class=\"muted\">Held requests</caption>\n<thead><tr>")
                     .append("<th scope=\"col\">Received</th><th scope=\"col\">From</th>")
                     .append("<th scope=\"col\">Why</th><th scope=\"col\">Asking for</th>")
-                    .append("<th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n");
+                    .append("<th scope=\"col\">Status</th><th scope=\"col\">Expires</th></tr></thead>\n<tbody>\n");
             for (ReviewCase c : cases) {
                 RequestContext ctx = c.context();
                 b.append("<tr><td><a href=\"").append(esc(casePath(c.id()))).append("\">")
@@ -113,6 +119,7 @@ public final class ReviewPages {
                         .append("<span class=\"muted\">").append(esc(PlainEnglish.legalBasis(ctx.legalBasis())
                                 .name())).append("</span></td>")
                         .append("<td>").append(esc(requestText(c))).append("</td>")
+                        .append("<td class=\"status\">").append(esc(statusText(c))).append("</td>")
                         .append("<td>").append(esc(time(c.expires(), zone))).append("</td></tr>\n");
             }
             b.append("</tbody>\n</table>\n");
@@ -231,11 +238,35 @@ public final class ReviewPages {
         }
         item(b, "Reason given to the requester", orNone(esc.reason()));
         item(b, "Referred to", PlainEnglish.role(esc.reviewerRole()));
+        item(b, "Approvals needed", esc.needsSecondApproval() ? "Two: a second reviewer holding this role must also"
+                + " approve, and may only withhold more than the first" : "One");
         item(b, "Policy version", esc.policyVersion());
         item(b, "Audit request id", esc.auditRequestId());
         b.append("</dl>\n");
 
-        if (c.state() == CaseState.PENDING && !c.expiredAt(now)) {
+        c.first().ifPresent(first -> {
+            b.append("<h2>First approval</h2>\n<dl>\n");
+            item(b, "Approved first by", first.reviewerId());
+            item(b, "Approved at", time(first.at(), zone));
+            item(b, "Withheld by the first approval", labelNames(all, first.withheld()));
+            if (!first.note().isEmpty()) {
+                item(b, "Their note", first.note());
+            }
+            b.append("</dl>\n");
+        });
+        c.asked().ifPresent(q -> {
+            b.append("<h2>Question to the requester</h2>\n<dl>\n");
+            item(b, "Asked by", q.askedBy() + ", " + time(q.asked(), zone));
+            item(b, "Question", q.text());
+            if (q.isAnswered()) {
+                item(b, "Their answer (" + time(q.answered(), zone) + ")", q.answer());
+            } else {
+                item(b, "Their answer", "not answered yet");
+            }
+            b.append("</dl>\n");
+        });
+
+        if (c.state().isOpen() && !c.expiredAt(now)) {
             forms(b, c, csrfToken, all);
         } else {
             decision(b, c, zone, all);
@@ -272,6 +303,14 @@ public final class ReviewPages {
 
     /** The staff sign-in page, posting {@code id} and {@code password} to {@code /staff/login}. */
     public static String signIn(String problem) {
+        return signIn(problem, false);
+    }
+
+    /**
+     * The staff sign-in page; with {@code offerOidc}, also a link to sign in with the practice's OpenID Connect
+     * provider ({@value #OIDC_START_PATH}).
+     */
+    public static String signIn(String problem, boolean offerOidc) {
         StringBuilder b = new StringBuilder();
         open(b, "Sign in to review requests");
         b.append("<h1>Sign in to review requests</h1>\n");
@@ -285,6 +324,10 @@ public final class ReviewPages {
                 .append("<input id=\"password\" name=\"password\" type=\"password\" "
                         + "autocomplete=\"current-password\" required>\n")
                 .append("<button type=\"submit\">Sign in</button>\n</form>\n");
+        if (offerOidc) {
+            b.append("<p><a href=\"").append(OIDC_START_PATH).append("\">Sign in with your organisation account</a>"
+                    + "</p>\n");
+        }
         close(b);
         return b.toString();
     }
@@ -304,8 +347,17 @@ public final class ReviewPages {
     // ---- parts ------------------------------------------------------------------------------------------------
 
     private static void forms(StringBuilder b, ReviewCase c, String csrf, List<SecurityLabel> all) {
-        Set<SecurityLabel> proposed = c.escalation().proposedWithheld();
+        Set<SecurityLabel> proposed = new LinkedHashSet<>(c.escalation().proposedWithheld());
+        Set<SecurityLabel> firstWithheld = c.first().map(ReviewCase.FirstApproval::withheld).orElse(Set.of());
         b.append("<h2>Your decision</h2>\n");
+        if (c.first().isPresent()) {
+            b.append("<p>This is the second approval. It must be given by someone other than ")
+                    .append(esc(c.first().get().reviewerId()))
+                    .append(", and can only withhold more than the first approval, not less.</p>\n");
+        } else if (c.escalation().needsSecondApproval()) {
+            b.append("<p>This request needs two approvals. If you approve, a second reviewer holding this role must"
+                    + " also approve before anything is released.</p>\n");
+        }
         b.append("<form method=\"post\" action=\"").append(esc(casePath(c.id()) + "/approve")).append("\">\n");
         hidden(b, CSRF_PARAMETER, csrf);
         b.append("<fieldset>\n<legend>Approve the release, withholding the ticked information</legend>\n");
@@ -315,11 +367,12 @@ public final class ReviewPages {
             String id = "withhold-" + n;
             PlainEnglish.Term term = PlainEnglish.label(label);
             b.append("<div class=\"check\">");
-            if (proposed.contains(label)) {
+            if (proposed.contains(label) || firstWithheld.contains(label)) {
                 b.append("<input type=\"checkbox\" id=\"").append(id).append("\" checked disabled>")
                         .append("<label for=\"").append(id).append("\">").append(esc(term.name()))
-                        .append(" <span class=\"muted\">(withheld by the policy's proposal; cannot be released)"
-                                + "</span></label>");
+                        .append(" <span class=\"muted\">(").append(proposed.contains(label)
+                                ? "withheld by the policy's proposal" : "withheld by the first approval")
+                        .append("; cannot be released)</span></label>");
                 hidden(b, WITHHOLD_PARAMETER, label.toString());
             } else {
                 b.append("<input type=\"checkbox\" id=\"").append(id).append("\" name=\"").append(WITHHOLD_PARAMETER)
@@ -333,7 +386,9 @@ public final class ReviewPages {
         b.append("<label for=\"note\">Note for the record (optional; not shown to the requester)</label>\n")
                 .append("<textarea id=\"note\" name=\"").append(NOTE_PARAMETER).append("\" maxlength=\"")
                 .append(ReviewCases.MAX_TEXT).append("\"></textarea>\n");
-        b.append("<button type=\"submit\">Approve the release</button>\n</form>\n");
+        b.append("<button type=\"submit\">").append(c.first().isPresent() ? "Approve the release (second approval)"
+                : c.escalation().needsSecondApproval() ? "Approve the release (first of two approvals)"
+                : "Approve the release").append("</button>\n</form>\n");
 
         b.append("<form method=\"post\" action=\"").append(esc(casePath(c.id()) + "/refuse")).append("\">\n");
         hidden(b, CSRF_PARAMETER, csrf);
@@ -341,6 +396,47 @@ public final class ReviewPages {
                 .append("<textarea id=\"reason\" name=\"").append(REASON_PARAMETER).append("\" required maxlength=\"")
                 .append(ReviewCases.MAX_TEXT).append("\"></textarea>\n");
         b.append("<button type=\"submit\" class=\"refuse\">Refuse the request</button>\n</form>\n");
+
+        if (c.state() != CaseState.INFORMATION_REQUESTED) {
+            b.append("<form method=\"post\" action=\"").append(esc(casePath(c.id()) + "/ask")).append("\">\n");
+            hidden(b, CSRF_PARAMETER, csrf);
+            b.append("<label for=\"question\">Ask the requester for more information (shown to the requester; the"
+                    + " request comes back to this list when they answer)</label>\n")
+                    .append("<textarea id=\"question\" name=\"").append(QUESTION_PARAMETER)
+                    .append("\" required maxlength=\"").append(ReviewCases.MAX_TEXT).append("\"></textarea>\n");
+            b.append("<button type=\"submit\" class=\"ask\">Ask the requester</button>\n</form>\n");
+        }
+    }
+
+    private static String labelNames(List<SecurityLabel> all, Set<SecurityLabel> labels) {
+        List<String> names = new ArrayList<>();
+        for (SecurityLabel label : all) {
+            if (labels.contains(label)) {
+                names.add(PlainEnglish.label(label).name());
+            }
+        }
+        for (SecurityLabel label : labels) {
+            if (!all.contains(label)) {
+                names.add(PlainEnglish.label(label).name());
+            }
+        }
+        return names.isEmpty() ? "nothing" : String.join(", ", names);
+    }
+
+    /** The case's state as the list shows it. */
+    static String statusText(ReviewCase c) {
+        return switch (c.state()) {
+            case PENDING -> c.asked().filter(ReviewCase.Question::isAnswered).isPresent()
+                    ? "Answered by the requester; waiting for a decision" : "Waiting for a decision";
+            case AWAITING_SECOND_APPROVAL -> "Approved by " + c.first().map(ReviewCase.FirstApproval::reviewerId)
+                    .orElse("(unknown)") + "; waiting for a second approval";
+            case INFORMATION_REQUESTED -> "Waiting for the requester's answer";
+            case APPROVED -> "Approved";
+            case REFUSED -> "Refused";
+            case EXPIRED -> "Expired";
+            case RELEASED -> "Released";
+            case WITHDRAWN -> "Withdrawn";
+        };
     }
 
     private static void decision(StringBuilder b, ReviewCase c, ZoneId zone, List<SecurityLabel> all) {
@@ -367,7 +463,7 @@ public final class ReviewPages {
                 c.decidedAt().ifPresent(t -> item(b, "Refused at", time(t, zone)));
                 item(b, "Reason", c.refusalReason());
             }
-            case PENDING, EXPIRED -> item(b, "Expired", time(c.expires(), zone) + "; nobody decided in time and"
+            case PENDING, AWAITING_SECOND_APPROVAL, INFORMATION_REQUESTED, EXPIRED -> item(b, "Expired", time(c.expires(), zone) + "; nobody decided in time and"
                     + " nothing was released");
         }
         b.append("</dl>\n");
@@ -399,6 +495,11 @@ public final class ReviewPages {
             case PENDING -> "Held since " + time(c.created(), zone) + " (waiting " + duration(c.waited(now))
                     + "). Nothing is released until you decide. If nobody decides, it expires at "
                     + time(c.expires(), zone) + ".";
+            case AWAITING_SECOND_APPROVAL -> "Approved by " + c.first().map(ReviewCase.FirstApproval::reviewerId)
+                    .orElse("(unknown)") + "; waiting for a second approval by another reviewer. Nothing is released"
+                    + " until then. If nobody decides, it expires at " + time(c.expires(), zone) + ".";
+            case INFORMATION_REQUESTED -> "Waiting for the requester to answer your question. Nothing is released."
+                    + " If nobody decides, it expires at " + time(c.expires(), zone) + ".";
             case APPROVED -> "Approved; the requester has not collected the answer yet.";
             case RELEASED -> "Approved and released.";
             case REFUSED -> "Refused. Nothing was released.";

@@ -288,6 +288,12 @@ class ResponsePathAuditTest {
             }
 
             @Override
+            public org.disclosureguard.audit.TransactionalWrite answer(String caseId, String requesterId,
+                    String answer) {
+                throw new AssertionError("not answered here");
+            }
+
+            @Override
             public org.disclosureguard.audit.TransactionalWrite released(String caseId, String auditRequestId) {
                 released.add(caseId);
                 return (connection, seq) -> { };

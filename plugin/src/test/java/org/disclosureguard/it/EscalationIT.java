@@ -41,9 +41,11 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A request the policy escalates is held as a review case in front of the real practice server: the requester
- * gets 202 (or 403) with the case to poll, polls while it waits, and after the Caldicott Guardian decides gets a
+ * gets 202 (or 403) with the case to poll, polls while it waits, and after the Caldicott Guardians decide gets a
  * batch-response carrying the answer: the record no wider than approved, or a refusal with the reviewer's reason.
- * Each step is in the audit chain; the case is released once.
+ * The default policy asks two approvals, by two different guardians, for immigration enforcement; a guardian can
+ * ask the requester a question, which the requester answers by POSTing Parameters to the poll address. Each step
+ * is in the audit chain; the case is released once.
  */
 @SpringBootTest(classes = DisclosureGuardApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EscalationIT {
@@ -65,6 +67,7 @@ class EscalationIT {
     JdbcAuditStore audit;
 
     private static final String GUARDIAN_PASSWORD = "correct horse battery staple";
+    private static final String SECOND_PASSWORD = "a different long passphrase";
     private static final Path STAFF = staffFile();
 
     @DynamicPropertySource
@@ -76,7 +79,8 @@ class EscalationIT {
     }
 
     @Test
-    void theCaldicottGuardian_signsIn_narrowsAndApprovesInTheBrowser_andTheRequesterGetsNoMore() throws Exception {
+    void aTwoApproverImmigrationCase_isApprovedByTwoGuardiansInTheBrowser_andTheRequesterGetsOnlyTheNarrowed()
+            throws Exception {
         HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
                 .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
         assertThat(held.statusCode()).isEqualTo(202);
@@ -100,32 +104,187 @@ class EscalationIT {
             assertThat(browser.findElement(By.tagName("body")).getText()).contains("Immigration Enforcement (test)");
             browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
             assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("This request needs two approvals");
             WebElement dateOfBirth = browser.findElement(By.cssSelector("input[name=withhold][value$='DOB']"));
             assertThat(dateOfBirth.isSelected()).isFalse();
             dateOfBirth.click();
             browser.findElement(By.id("note")).sendKeys("Identity confirmation only.");
             browser.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
-            assertThat(heading(browser, "Approved")).isEqualTo("Approved");
+            assertThat(heading(browser, "waiting for a second approval"))
+                    .isEqualTo("Approved, waiting for a second approval");
         } finally {
             browser.quit();
         }
+        ReviewCase once = cases.find(caseId).orElseThrow();
+        assertThat(once.state().name()).isEqualTo("AWAITING_SECOND_APPROVAL");
+        assertThat(once.first().orElseThrow().reviewerId()).isEqualTo("cg-anne");
+        HttpResponse<String> stillWaiting = poll(poll, immigration());
+        assertThat(stillWaiting.statusCode()).as("one approval of two releases nothing").isEqualTo(202);
+        assertThat(stillWaiting.body()).doesNotContain("\"name\"");
+
+        WebDriver second = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
+        try {
+            signIn(second, "cg-ben", SECOND_PASSWORD);
+            assertThat(second.findElement(By.tagName("body")).getText())
+                    .contains("Approved by cg-anne; waiting for a second approval");
+            second.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(heading(second, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            String page = second.findElement(By.tagName("body")).getText();
+            assertThat(page).contains("First approval", "cg-anne", "Identity confirmation only.",
+                    "This is the second approval");
+            assertThat(second.findElements(By.cssSelector("input[type=checkbox][name=withhold][value$='DOB']")))
+                    .as("what the first approver withheld cannot be released by the second").isEmpty();
+            assertThat(second.findElements(By.cssSelector("input[type=hidden][name=withhold][value$='DOB']")))
+                    .hasSize(1);
+            second.findElement(By.cssSelector("input[name=withhold][value$='IDS']")).click();
+            second.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
+            assertThat(heading(second, "Approved")).isEqualTo("Approved");
+        } finally {
+            second.quit();
+        }
 
         ReviewCase approved = cases.find(caseId).orElseThrow();
-        assertThat(approved.reviewerId()).isEqualTo("cg-anne");
-        assertThat(approved.approvedWithheld()).contains(new SecurityLabel(ACT_CODE, "DOB"))
-                .containsAll(approved.escalation().proposedWithheld());
+        assertThat(approved.state().name()).isEqualTo("APPROVED");
+        assertThat(approved.reviewerId()).isEqualTo("cg-ben");
+        assertThat(approved.approvedWithheld()).contains(new SecurityLabel(ACT_CODE, "DOB"),
+                new SecurityLabel(ACT_CODE, "IDS")).containsAll(approved.escalation().proposedWithheld());
         HttpResponse<String> released = poll(poll, immigration());
-        assertThat(released.statusCode()).isEqualTo(200);
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
         JsonNode patient = JSON.readTree(released.body()).at("/entry/0/resource");
-        assertThat(patient.has("birthDate")).isFalse();
+        assertThat(patient.has("birthDate")).as("withheld by the first approver").isFalse();
+        assertThat(patient.has("identifier")).as("withheld by the second approver").isFalse();
         assertThat(patient.has("address")).isFalse();
         assertThat(patient.has("name")).isTrue();
-        assertThat(audit.forPatient("9000000009", 0, 10_000)).anyMatch(e -> e.entry().reviewCase().equals(caseId)
-                && e.entry().reviewer().equals("cg-anne") && e.entry().status() == 0
+        List<StoredEntry> story = audit.forPatient("9000000009", 0, 10_000).stream()
+                .filter(e -> e.entry().reviewCase().equals(caseId)).toList();
+        assertThat(story).as("the first approval is recorded as a step that releases nothing")
+                .anyMatch(e -> e.entry().reviewer().equals("cg-anne") && e.entry().status() == 0
+                        && e.entry().outcome() == AuditOutcome.ESCALATE && "DG-5108".equals(e.entry().code()));
+        assertThat(story).anyMatch(e -> e.entry().reviewer().equals("cg-ben") && e.entry().status() == 0
                 && e.entry().outcome() == AuditOutcome.REDACT);
-        assertThat(audit.forPatient("9000000009", 0, 10_000)).as("opening the case page is recorded too")
-                .anyMatch(e -> e.entry().reviewCase().equals(caseId) && e.entry().reviewer().equals("cg-anne")
-                        && e.entry().outcome() == AuditOutcome.ESCALATE);
+        assertThat(story).as("opening the case page is recorded too")
+                .anyMatch(e -> e.entry().reviewer().equals("cg-anne") && e.entry().outcome() == AuditOutcome.ESCALATE
+                        && e.entry().code().isEmpty());
+    }
+
+    @Test
+    void theFirstApprover_cannotGiveTheSecondApprovalToo() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+
+        WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
+        try {
+            signIn(browser, "cg-anne", GUARDIAN_PASSWORD);
+            browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            browser.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
+            assertThat(heading(browser, "waiting for a second approval"))
+                    .isEqualTo("Approved, waiting for a second approval");
+            browser.get("http://127.0.0.1:" + port + "/staff/reviews/" + caseId);
+            assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            browser.findElement(By.xpath("//button[contains(., 'Approve')]")).click();
+            assertThat(heading(browser, "Not recorded")).isEqualTo("Not recorded");
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("DG-5010")
+                    .contains("different reviewer");
+        } finally {
+            browser.quit();
+        }
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("AWAITING_SECOND_APPROVAL");
+        HttpResponse<String> waiting = poll(poll, immigration());
+        assertThat(waiting.statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void theGuardianAsksForMoreInformation_theRequesterAnswersByPost_andTheCaseIsBackInTheQueue() throws Exception {
+        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String question = "Which conviction, in which court, and when was the deportation order made?";
+
+        WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
+        try {
+            signIn(browser, "cg-anne", GUARDIAN_PASSWORD);
+            browser.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(heading(browser, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            browser.findElement(By.id("question")).sendKeys(question);
+            browser.findElement(By.xpath("//button[contains(., 'Ask the requester')]")).click();
+            assertThat(heading(browser, "Question sent")).isEqualTo("Question sent");
+        } finally {
+            browser.quit();
+        }
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("INFORMATION_REQUESTED");
+
+        HttpResponse<String> asked = poll(poll, immigration());
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        assertThat(asked.headers().firstValue("Retry-After")).isPresent();
+        JsonNode issues = JSON.readTree(asked.body()).path("issue");
+        assertThat(issues).anySatisfy(issue -> {
+            assertThat(issue.path("severity").asText()).isEqualTo("information");
+            assertThat(issue.at("/details/coding/0/code").asText()).isEqualTo("DG-5107");
+            assertThat(issue.at("/details/text").asText()).isEqualTo(question);
+        });
+
+        String answer = "Robbery, Snaresbrook Crown Court, 2024; order made 3 March 2026.";
+        String parameters = JSON.writeValueAsString(JSON.createObjectNode().put("resourceType", "Parameters")
+                .set("parameter", JSON.createArrayNode().add(JSON.createObjectNode().put("name", "answer")
+                        .put("valueString", answer))));
+        HttpResponse<String> stranger = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + police()).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(parameters)));
+        HttpResponse<String> bad = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + immigration()).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\",\"parameter\":"
+                        + "[{\"name\":\"answer\",\"valueInteger\":7}]}")));
+        assertThat(stranger.statusCode()).isEqualTo(404);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(bad.body()).contains("DG-5015");
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("INFORMATION_REQUESTED");
+
+        HttpResponse<String> answered = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + immigration()).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(parameters)));
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
+        assertThat(answered.body()).contains("DG-5109");
+        ReviewCase back = cases.find(caseId).orElseThrow();
+        assertThat(back.state().name()).isEqualTo("PENDING");
+        assertThat(back.asked().orElseThrow().answer()).isEqualTo(answer);
+        HttpResponse<String> twice = send(HttpRequest.newBuilder(URI.create(poll))
+                .header("Authorization", "Bearer " + immigration()).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(parameters)));
+        assertThat(twice.statusCode()).isEqualTo(409);
+
+        WebDriver again = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
+        try {
+            signIn(again, "cg-anne", GUARDIAN_PASSWORD);
+            assertThat(again.findElement(By.tagName("body")).getText())
+                    .contains("Answered by the requester; waiting for a decision");
+            again.findElement(By.cssSelector("a[href$='" + caseId + "']")).click();
+            assertThat(heading(again, "Immigration Enforcement (test)")).contains("Immigration Enforcement (test)");
+            assertThat(again.findElement(By.tagName("body")).getText()).contains(question).contains(answer);
+        } finally {
+            again.quit();
+        }
+        List<StoredEntry> story = audit.forPatient("9000000009", 0, 10_000).stream()
+                .filter(e -> e.entry().reviewCase().equals(caseId)).toList();
+        assertThat(story).anyMatch(e -> "DG-5107".equals(e.entry().code()) && e.entry().reviewer().equals("cg-anne")
+                && e.entry().status() == 0);
+        StoredEntry answerEntry = only(audit.byRequestId(answered.headers().firstValue("X-DG-Request-Id")
+                .orElseThrow()));
+        assertThat(answerEntry.entry().code()).isEqualTo("DG-5109");
+        assertThat(answerEntry.entry().reviewCase()).isEqualTo(caseId);
+        assertThat(answerEntry.entry().status()).isEqualTo(202);
+    }
+
+    private void signIn(WebDriver browser, String id, String password) {
+        browser.get("http://127.0.0.1:" + port + "/staff/login");
+        browser.findElement(By.id("id")).sendKeys(id);
+        browser.findElement(By.id("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        assertThat(heading(browser, "Requests waiting")).contains("Requests waiting");
     }
 
     @Test
@@ -181,6 +340,15 @@ class EscalationIT {
 
         assertThat(forged.statusCode()).isEqualTo(403);
         assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("PENDING");
+        HttpResponse<String> task = send(HttpRequest.newBuilder(uri("/staff/reviews/" + caseId + "/task"))
+                .header("Cookie", cookie));
+        assertThat(task.statusCode()).as(task.body()).isEqualTo(200);
+        JsonNode taskJson = JSON.readTree(task.body());
+        assertThat(taskJson.path("resourceType").asText()).isEqualTo("Task");
+        assertThat(taskJson.path("status").asText()).isEqualTo("requested");
+        assertThat(taskJson.at("/for/reference").asText()).isEqualTo("Patient/9000000009");
+        assertThat(send(HttpRequest.newBuilder(uri("/staff/reviews/" + caseId + "/task"))).statusCode())
+                .as("the Task needs a staff session").isEqualTo(303);
         HttpResponse<String> anonymous = send(HttpRequest.newBuilder(uri("/staff/reviews/" + caseId)));
         assertThat(anonymous.statusCode()).as("not signed in").isEqualTo(303);
     }
@@ -195,7 +363,12 @@ class EscalationIT {
                         name: Dr Anne Example
                         roles: [caldicott-guardian]
                         passwordHash: '%s'
-                    """.formatted(StaffAccounts.hash(GUARDIAN_PASSWORD.toCharArray(), new java.security.SecureRandom())));
+                      - id: cg-ben
+                        name: Dr Ben Second
+                        roles: [caldicott-guardian]
+                        passwordHash: '%s'
+                    """.formatted(StaffAccounts.hash(GUARDIAN_PASSWORD.toCharArray(), new java.security.SecureRandom()),
+                            StaffAccounts.hash(SECOND_PASSWORD.toCharArray(), new java.security.SecureRandom())));
             return file.toAbsolutePath();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -232,6 +405,8 @@ class EscalationIT {
         Set<SecurityLabel> withheld = new LinkedHashSet<>(open.escalation().proposedWithheld());
         withheld.add(new SecurityLabel(ACT_CODE, "DOB"));
         cases.approve(caseId, Reviewer.of("cg-anne", "caldicott-guardian"), withheld, "identity confirmation only");
+        assertThat(cases.find(caseId).orElseThrow().state().name()).isEqualTo("AWAITING_SECOND_APPROVAL");
+        cases.approve(caseId, Reviewer.of("cg-ben", "caldicott-guardian"), withheld, "agreed");
 
         HttpResponse<String> released = poll(poll, immigration());
         assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
@@ -248,7 +423,7 @@ class EscalationIT {
                 .orElseThrow()));
         assertThat(release.entry().outcome()).isEqualTo(AuditOutcome.REDACT);
         assertThat(release.entry().reviewCase()).isEqualTo(caseId);
-        assertThat(release.entry().reviewer()).isEqualTo("cg-anne");
+        assertThat(release.entry().reviewer()).isEqualTo("cg-ben");
         assertThat(release.entry().released()).containsExactly("Patient/9000000009");
 
         HttpResponse<String> again = poll(poll, immigration());

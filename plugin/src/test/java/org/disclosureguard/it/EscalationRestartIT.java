@@ -26,9 +26,10 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A held request survives a guard restart: one guard holds it and stops; a new guard on the same database (a new
- * process would be no different: the case and the audit chain are in the database) lets the Caldicott Guardian
- * decide it and releases it to the requester's poll, and the chain verifies across both.
+ * A held request survives guard restarts: one guard holds it and stops; a new guard on the same database (a new
+ * process would be no different: the case and the audit chain are in the database) records the Caldicott
+ * Guardian's first approval and stops; a third records the second approval by another reviewer and releases it to
+ * the requester's poll, and the chain verifies across all three.
  */
 class EscalationRestartIT {
 
@@ -69,12 +70,23 @@ class EscalationRestartIT {
         }
 
         try (ConfigurableApplicationContext second = start(properties)) {
-            String base = "http://127.0.0.1:" + port(second);
             ReviewCases cases = second.getBean(ReviewCases.class);
             ReviewCase held = cases.find(caseId).orElseThrow();
             assertThat(held.state().name()).isEqualTo("PENDING");
+            assertThat(held.escalation().approvals()).as("the default policy asks two approvals here").isEqualTo(2);
             cases.approve(caseId, Reviewer.of("cg-anne", "caldicott-guardian"),
                     new LinkedHashSet<>(held.escalation().proposedWithheld()), "after the restart");
+        }
+
+        try (ConfigurableApplicationContext third = start(properties)) {
+            String base = "http://127.0.0.1:" + port(third);
+            ReviewCases cases = third.getBean(ReviewCases.class);
+            ReviewCase once = cases.find(caseId).orElseThrow();
+            assertThat(once.state().name()).as("the first approval survives a restart")
+                    .isEqualTo("AWAITING_SECOND_APPROVAL");
+            assertThat(once.first().orElseThrow().reviewerId()).isEqualTo("cg-anne");
+            cases.approve(caseId, Reviewer.of("cg-ben", "caldicott-guardian"),
+                    new LinkedHashSet<>(once.escalation().proposedWithheld()), "second approval after a restart");
 
             HttpResponse<String> released = HTTP.send(HttpRequest.newBuilder(URI.create(base + poll.substring(
                     poll.indexOf("/fhir/")))).header("Authorization", "Bearer " + immigration()).build(),

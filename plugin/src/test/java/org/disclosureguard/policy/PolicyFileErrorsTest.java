@@ -428,4 +428,59 @@ class PolicyFileErrorsTest {
 
         assertThat(PolicyEngine.load(file).rules()).hasSize(1);
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"3", "0", "two", "-1", "1.5"})
+    void approvalsOutsideOneOrTwo_isRefused_namingItsLine(String value) {
+        ConfigException e = failureInRules(VALID_RULE + """
+                  - id: bad
+                    stage: request
+                    when: "true"
+                    then: escalate
+                    reviewer: caldicott-guardian
+                    approvals: %s
+                """.formatted(value));
+
+        assertThat(e.line()).isEqualTo(15);
+        assertThat(e.getMessage()).contains("DG-2009", "rule 'bad'", "approvals '" + value + "'", "use 1", "or 2");
+    }
+
+    @Test
+    void approvalsOnARuleThatDoesNotEscalate_isRefused() {
+        ConfigException e = failureInRules("""
+                  - id: bad
+                    stage: request
+                    when: "true"
+                    then: permit
+                    approvals: 2
+                """);
+
+        assertThat(e.line()).isEqualTo(10);
+        assertThat(e.getMessage()).contains("DG-2009", "'approvals' does not apply to a permit rule");
+    }
+
+    @Test
+    void approvalsTwo_isCompiled_andTheStricterOfTwoMatchingEscalationsCounts() {
+        PolicyEngine engine = PolicyEngine.compile("policy.yaml", (PolicyFixtures.HEADER + """
+                  - id: one
+                    stage: request
+                    when: "true"
+                    then: escalate
+                    reviewer: caldicott-guardian
+                  - id: two
+                    stage: request
+                    when: "true"
+                    then: escalate
+                    reviewer: caldicott-guardian
+                    approvals: 2
+                """).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(engine.rule("two").orElseThrow().approvals()).isEqualTo(2);
+        assertThat(engine.rule("one").orElseThrow().approvals()).isEqualTo(1);
+        Decision decision = engine.decideRequest(new RequestContext(Requester.external("r", "Org", "police"), "CRIMEPREV", "SERIOUS-CRIME", "c",
+                        "o", Interaction.READ, "Patient", java.util.Map.of()));
+        assertThat(decision.outcome()).isEqualTo(Outcome.ESCALATE);
+        assertThat(decision.ruleId()).isEqualTo("one");
+        assertThat(decision.approvals()).isEqualTo(2);
+    }
 }

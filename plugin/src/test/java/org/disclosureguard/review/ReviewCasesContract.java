@@ -47,6 +47,7 @@ abstract class ReviewCasesContract {
 
     static final Reviewer GUARDIAN = Reviewer.of("dr-okafor", "caldicott-guardian");
     static final Reviewer OTHER_GUARDIAN = Reviewer.of("dr-lee", "caldicott-guardian");
+    static final Reviewer SECOND_GUARDIAN = Reviewer.of("dr-third", "caldicott-guardian");
     static final Reviewer SAFEGUARDING_LEAD = Reviewer.of("nurse-ahmed", "safeguarding-lead");
 
     DataSource dataSource;
@@ -64,9 +65,158 @@ abstract class ReviewCasesContract {
         cases = new ReviewCases(dataSource, clock, FOURTEEN_DAYS);
     }
 
+    /** An immigration case needing one approval. */
     ReviewCase openImmigration() {
-        return cases.open(immigrationRead(), escalation(immigrationRead()), RequestShape.read("Patient",
-                "9000000009"), "req-immigration");
+        return cases.open(immigrationRead(), ReviewFixtures.oneApproval(escalation(immigrationRead())),
+                RequestShape.read("Patient", "9000000009"), "req-immigration");
+    }
+
+    /** An immigration case as the default policy holds it: two approvals needed. */
+    ReviewCase openTwoApprovals() {
+        ReviewCase c = cases.open(immigrationRead(), escalation(immigrationRead()), RequestShape.read("Patient",
+                "9000000009"), "req-immigration-2");
+        assertThat(c.escalation().approvals()).isEqualTo(2);
+        return c;
+    }
+
+    // ---- two approvals ---------------------------------------------------------------------------------------
+
+    @Test
+    void twoApprovals_theFirstWaitsForASecondReviewer_whoMayOnlyNarrow() {
+        ReviewCase c = openTwoApprovals();
+        Set<SecurityLabel> first = new HashSet<>(c.escalation().proposedWithheld());
+        first.add(IDS);
+        clock.advance(Duration.ofMinutes(5));
+        ReviewCase once = cases.approve(c.id(), GUARDIAN, first, "identity only");
+
+        assertThat(once.state()).isEqualTo(CaseState.AWAITING_SECOND_APPROVAL);
+        assertThat(once.first()).hasValueSatisfying(f -> {
+            assertThat(f.reviewerId()).isEqualTo(GUARDIAN.id());
+            assertThat(f.withheld()).isEqualTo(first);
+            assertThat(f.note()).isEqualTo("identity only");
+            assertThat(f.at()).isEqualTo(T0.plus(Duration.ofMinutes(5)));
+        });
+        assertThat(once.reviewerId()).isEmpty();
+        assertThat(ReviewOutcome.of(once, clock.instant())).isInstanceOf(ReviewOutcome.Pending.class);
+        assertThat(cases.pending("caldicott-guardian")).extracting(ReviewCase::id).contains(c.id());
+
+        assertThatThrownBy(() -> cases.approve(c.id(), OTHER_GUARDIAN, c.escalation().proposedWithheld(), ""))
+                .isInstanceOf(ReviewException.class).hasMessageStartingWith("DG-5011").hasMessageContaining("IDS");
+        Set<SecurityLabel> narrower = new HashSet<>(first);
+        narrower.add(DEMO);
+        ReviewCase twice = cases.approve(c.id(), OTHER_GUARDIAN, narrower, "agreed, without demographics");
+
+        assertThat(twice.state()).isEqualTo(CaseState.APPROVED);
+        assertThat(twice.reviewerId()).isEqualTo(OTHER_GUARDIAN.id());
+        assertThat(twice.approvedWithheld()).isEqualTo(narrower);
+        assertThat(twice.first().orElseThrow().reviewerId()).isEqualTo(GUARDIAN.id());
+        assertThat(cases.find(c.id())).contains(twice);
+    }
+
+    @Test
+    void twoApprovals_theSamePersonCannotApproveTwice() {
+        ReviewCase c = openTwoApprovals();
+        cases.approve(c.id(), GUARDIAN, c.escalation().proposedWithheld(), "");
+        Reviewer sameWithMoreRoles = new Reviewer(GUARDIAN.id(), Set.of("caldicott-guardian", "safeguarding-lead"));
+
+        assertThatThrownBy(() -> cases.approve(c.id(), sameWithMoreRoles, c.escalation().proposedWithheld(), ""))
+                .isInstanceOf(ReviewException.class).hasMessageStartingWith("DG-5010")
+                .hasMessageContaining(GUARDIAN.id());
+        assertThat(cases.find(c.id()).orElseThrow().state()).isEqualTo(CaseState.AWAITING_SECOND_APPROVAL);
+    }
+
+    @Test
+    void twoApprovals_aRefusalByEitherEndsIt() {
+        ReviewCase byFirst = openTwoApprovals();
+        cases.approve(byFirst.id(), GUARDIAN, byFirst.escalation().proposedWithheld(), "");
+        assertThat(cases.refuse(byFirst.id(), GUARDIAN, "on reflection, not proportionate").state())
+                .isEqualTo(CaseState.REFUSED);
+        ReviewCase bySecond = openTwoApprovals();
+        cases.approve(bySecond.id(), GUARDIAN, bySecond.escalation().proposedWithheld(), "");
+        ReviewCase refused = cases.refuse(bySecond.id(), OTHER_GUARDIAN, "no evidence of the conviction");
+        assertThat(refused.state()).isEqualTo(CaseState.REFUSED);
+        assertThat(refused.reviewerId()).isEqualTo(OTHER_GUARDIAN.id());
+        assertThatThrownBy(() -> cases.approve(refused.id(), SECOND_GUARDIAN, refused.escalation()
+                .proposedWithheld(), "")).hasMessageStartingWith("DG-5002");
+    }
+
+    @Test
+    void twoApprovals_anUnfinishedCaseExpires() {
+        ReviewCase c = openTwoApprovals();
+        cases.approve(c.id(), GUARDIAN, c.escalation().proposedWithheld(), "");
+        clock.advance(FOURTEEN_DAYS);
+        assertThatThrownBy(() -> cases.approve(c.id(), OTHER_GUARDIAN, c.escalation().proposedWithheld(), ""))
+                .hasMessageStartingWith("DG-5003");
+        assertThat(cases.expire(clock.instant())).isEqualTo(1);
+        assertThat(cases.find(c.id()).orElseThrow().state()).isEqualTo(CaseState.EXPIRED);
+    }
+
+    // ---- asking the requester --------------------------------------------------------------------------------
+
+    @Test
+    void ask_waitsForTheRequestersAnswer_thenTheCaseIsBackInTheList() {
+        ReviewCase c = openImmigration();
+        ReviewCase asked = cases.ask(c.id(), GUARDIAN, "  Which conviction, and when?  ");
+
+        assertThat(asked.state()).isEqualTo(CaseState.INFORMATION_REQUESTED);
+        assertThat(asked.asked()).hasValueSatisfying(q -> {
+            assertThat(q.text()).isEqualTo("Which conviction, and when?");
+            assertThat(q.askedBy()).isEqualTo(GUARDIAN.id());
+            assertThat(q.isAnswered()).isFalse();
+        });
+        assertThat(((ReviewOutcome.Pending) ReviewOutcome.of(asked, clock.instant())).question())
+                .contains("Which conviction, and when?");
+        assertThatThrownBy(() -> cases.ask(c.id(), OTHER_GUARDIAN, "another?")).hasMessageStartingWith("DG-5013");
+        assertThatThrownBy(() -> cases.answer(c.id(), "someone-else", "x")).hasMessageStartingWith("DG-5001");
+        assertThatThrownBy(() -> cases.answer(c.id(), c.context().requester().id(), "  "))
+                .hasMessageStartingWith("DG-5015");
+        assertThatThrownBy(() -> cases.answer(c.id(), c.context().requester().id(), "x".repeat(4001)))
+                .hasMessageStartingWith("DG-5015");
+
+        clock.advance(Duration.ofHours(2));
+        ReviewCase answered = cases.answer(c.id(), c.context().requester().id(), "Robbery, Crown Court, 2024.");
+
+        assertThat(answered.state()).isEqualTo(CaseState.PENDING);
+        assertThat(answered.asked().orElseThrow().answer()).isEqualTo("Robbery, Crown Court, 2024.");
+        assertThat(answered.asked().orElseThrow().answered()).isEqualTo(T0.plus(Duration.ofHours(2)));
+        assertThat(((ReviewOutcome.Pending) ReviewOutcome.of(answered, clock.instant())).question()).isEmpty();
+        assertThatThrownBy(() -> cases.answer(c.id(), c.context().requester().id(), "again"))
+                .hasMessageStartingWith("DG-5014");
+        assertThat(cases.approve(c.id(), GUARDIAN, c.escalation().proposedWithheld(), "").state())
+                .isEqualTo(CaseState.APPROVED);
+    }
+
+    @Test
+    void ask_afterAFirstApproval_returnsToTheSecondApproval_andKeepsTheFirst() {
+        ReviewCase c = openTwoApprovals();
+        cases.approve(c.id(), GUARDIAN, c.escalation().proposedWithheld(), "");
+        cases.ask(c.id(), OTHER_GUARDIAN, "Is the deportation order final?");
+        ReviewCase answered = cases.answer(c.id(), c.context().requester().id(), "Yes, since March.");
+
+        assertThat(answered.state()).isEqualTo(CaseState.AWAITING_SECOND_APPROVAL);
+        assertThat(answered.first().orElseThrow().reviewerId()).isEqualTo(GUARDIAN.id());
+        assertThat(cases.approve(c.id(), OTHER_GUARDIAN, c.escalation().proposedWithheld(), "").state())
+                .isEqualTo(CaseState.APPROVED);
+    }
+
+    @Test
+    void ask_needsAQuestion_andAQuestionedCaseStillExpires() {
+        ReviewCase c = openImmigration();
+        assertThatThrownBy(() -> cases.ask(c.id(), GUARDIAN, " ")).hasMessageStartingWith("DG-5012");
+        assertThatThrownBy(() -> cases.ask(c.id(), SAFEGUARDING_LEAD, "why?")).hasMessageStartingWith("DG-5005");
+        cases.ask(c.id(), GUARDIAN, "Which conviction?");
+        clock.advance(FOURTEEN_DAYS);
+        assertThatThrownBy(() -> cases.answer(c.id(), c.context().requester().id(), "late"))
+                .hasMessageStartingWith("DG-5003");
+        assertThat(cases.expiring(clock.instant(), 10)).extracting(ReviewCase::id).containsExactly(c.id());
+        assertThat(cases.expire(c.id(), clock.instant())).isTrue();
+    }
+
+    @Test
+    void withdraw_endsAQuestionedCase() {
+        ReviewCase c = openImmigration();
+        cases.ask(c.id(), GUARDIAN, "Which conviction?");
+        assertThat(cases.withdraw(c.id(), c.context().requester().id()).state()).isEqualTo(CaseState.WITHDRAWN);
     }
 
     // ---- opening and reading ---------------------------------------------------------------------------------
@@ -392,6 +542,48 @@ abstract class ReviewCasesContract {
                 assertThat("won:" + after.reviewerId()).isEqualTo(winners.get(0));
                 assertThat(after.rowVersion()).isEqualTo(2);
                 assertThat(after.state()).isIn(CaseState.APPROVED, CaseState.REFUSED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void fourGuardiansGivingTheSecondApprovalAtOnce_exactlyOneCompletesIt() throws Exception {
+        int rounds = 10;
+        int reviewers = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(reviewers);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                ReviewCase c = openTwoApprovals();
+                cases.approve(c.id(), GUARDIAN, c.escalation().proposedWithheld(), "");
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<String>> results = new ArrayList<>();
+                for (int r = 0; r < reviewers; r++) {
+                    Reviewer reviewer = Reviewer.of("second-" + r, "caldicott-guardian");
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            cases.approve(c.id(), reviewer, c.escalation().proposedWithheld(), "");
+                            return "won:" + reviewer.id();
+                        } catch (ReviewException e) {
+                            return e.error().code();
+                        }
+                    }));
+                }
+                start.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<String> f : results) {
+                    outcomes.add(f.get(30, TimeUnit.SECONDS));
+                }
+                List<String> winners = outcomes.stream().filter(o -> o.startsWith("won:")).toList();
+                assertThat(winners).as("round %d: %s", round, outcomes).hasSize(1);
+                assertThat(outcomes).filteredOn(o -> !o.startsWith("won:")).containsOnly("DG-5002");
+                ReviewCase after = cases.find(c.id()).orElseThrow();
+                assertThat(after.state()).isEqualTo(CaseState.APPROVED);
+                assertThat("won:" + after.reviewerId()).isEqualTo(winners.get(0));
+                assertThat(after.first().orElseThrow().reviewerId()).isEqualTo(GUARDIAN.id());
+                assertThat(after.rowVersion()).isEqualTo(3);
             }
         } finally {
             pool.shutdownNow();

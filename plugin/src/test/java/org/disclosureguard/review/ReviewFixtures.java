@@ -66,6 +66,12 @@ final class ReviewFixtures {
         return decision;
     }
 
+    /** The same decision needing one approval (the default policy asks two for immigration enforcement). */
+    static Decision oneApproval(Decision d) {
+        return new Decision(d.outcome(), d.ruleId(), d.policyVersion(), d.stage(), d.redaction(), d.released(),
+                d.obligations(), d.reason(), d.reviewerRole(), d.code(), d.trace(), 1);
+    }
+
     /** A clock tests move by hand; safe to read from several threads. */
     static final class MutableClock extends Clock {
         private volatile Instant now;

@@ -104,12 +104,60 @@ class ReviewPagesTest {
         while (m.find()) {
             ids.add(m.group(1));
         }
-        assertThat(ids).hasSize(PlainEnglish.DEMOGRAPHIC_LABELS.size() + 2).doesNotHaveDuplicates();
+        assertThat(ids).hasSize(PlainEnglish.DEMOGRAPHIC_LABELS.size() + 3).doesNotHaveDuplicates();
         for (String id : ids) {
             assertThat(html).contains("<label for=\"" + id + "\">");
         }
         assertThat(count(html, "<input type=\"checkbox\"")).isEqualTo(PlainEnglish.DEMOGRAPHIC_LABELS.size());
-        assertThat(count(html, "<textarea")).isEqualTo(2);
+        assertThat(count(html, "<textarea")).isEqualTo(3);
+    }
+
+    static ReviewCase withFirstApproval(Set<SecurityLabel> firstWithheld) {
+        ReviewCase c = immigrationCase();
+        return new ReviewCase(ID, CaseState.AWAITING_SECOND_APPROVAL, 2, T0, T0.plus(FOURTEEN_DAYS), c.context(),
+                c.request(), c.escalation(), "", null, Set.of(), "", "", "", null,
+                new ReviewCase.FirstApproval("dr-okafor", T0.plus(Duration.ofHours(1)), firstWithheld,
+                        "identity only"), null);
+    }
+
+    @Test
+    void aCaseAwaitingItsSecondApproval_showsTheFirst_andLocksWhatItWithheld() {
+        ReviewCase c = immigrationCase();
+        Set<SecurityLabel> first = new java.util.HashSet<>(c.escalation().proposedWithheld());
+        SecurityLabel dob = SecurityLabel.parse("DOB");
+        first.add(dob);
+        String html = ReviewPages.casePage(withFirstApproval(first), "tok", NOW);
+
+        assertThat(html).contains("<h2>First approval</h2>", "Approved first by</dt><dd>dr-okafor",
+                "Their note</dt><dd>identity only", "This is the second approval",
+                "Approve the release (second approval)", "Two: a second reviewer");
+        String approve = between(html, "/approve\"", "</form>");
+        assertThat(approve).contains("<input type=\"hidden\" name=\"withhold\" value=\"" + dob + "\">")
+                .contains("withheld by the first approval")
+                .doesNotContain("name=\"withhold\" value=\"" + dob + "\"><label");
+        String list = ReviewPages.pendingList("caldicott-guardian", List.of(withFirstApproval(first)), NOW);
+        assertThat(list).contains("Approved by dr-okafor; waiting for a second approval");
+    }
+
+    @Test
+    void aQuestionedCase_showsTheQuestion_andOffersNoSecondQuestion() {
+        ReviewCase c = immigrationCase();
+        ReviewCase asked = new ReviewCase(ID, CaseState.INFORMATION_REQUESTED, 2, T0, T0.plus(FOURTEEN_DAYS),
+                c.context(), c.request(), c.escalation(), "", null, Set.of(), "", "", "", null, null,
+                new ReviewCase.Question("dr-okafor", T0.plus(Duration.ofHours(1)), HOSTILE, "", null));
+        String html = ReviewPages.casePage(asked, "tok", NOW);
+        assertThat(html).contains("<h2>Question to the requester</h2>", "not answered yet",
+                "Waiting for the requester to answer").doesNotContain("/ask\"").doesNotContain(HOSTILE);
+        assertThat(html).contains("Approve the release (first of two approvals)");
+
+        ReviewCase answered = new ReviewCase(ID, CaseState.PENDING, 3, T0, T0.plus(FOURTEEN_DAYS), c.context(),
+                c.request(), c.escalation(), "", null, Set.of(), "", "", "", null, null,
+                new ReviewCase.Question("dr-okafor", T0.plus(Duration.ofHours(1)), "Which conviction?",
+                        "Robbery, 2024", T0.plus(Duration.ofHours(2))));
+        String again = ReviewPages.casePage(answered, "tok", NOW);
+        assertThat(again).contains("Robbery, 2024").contains("/ask\"");
+        assertThat(ReviewPages.pendingList("caldicott-guardian", List.of(answered), NOW))
+                .contains("Answered by the requester; waiting for a decision");
     }
 
     @Test
