@@ -52,10 +52,11 @@ class StaffNotificationController {
                     : StaffAccess.notFound();
         }
         Map<String, List<OutboxRow>> rows = new LinkedHashMap<>();
-        for (String status : List.of(NotificationOutbox.PENDING, NotificationOutbox.FAILED, NotificationOutbox.DISABLED,
-                NotificationOutbox.DELIVERED)) {
+        for (String status : List.of(NotificationOutbox.PENDING, NotificationOutbox.FAILED, NotificationOutbox.DISABLED)) {
             rows.put(status, outbox.rowsWithStatus(status, ROWS));
         }
+        // Waiting and failed rows oldest first (what needs attention longest); delivered ones newest first.
+        rows.put(NotificationOutbox.DELIVERED, outbox.newestRowsWithStatus(NotificationOutbox.DELIVERED, ROWS));
         return html(200, NotificationPages.page(outbox.health(), outbox.disabledChannels(), rows,
                 channels.stream().map(NotificationChannel::name).toList(), session.get().csrf(), reconciler.last()));
     }

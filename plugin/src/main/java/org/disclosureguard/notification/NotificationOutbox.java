@@ -217,6 +217,12 @@ public final class NotificationOutbox {
         return query("WHERE status = ? ORDER BY created_ms, notice_id, channel LIMIT ?", status, limit);
     }
 
+    /** The newest rows with the given status, newest first (at most {@code limit}): what was delivered lately. */
+    public List<OutboxRow> newestRowsWithStatus(String status, int limit) {
+        return query("WHERE status = ? ORDER BY created_ms DESC, audit_seq DESC, notice_id, channel LIMIT ?", status,
+                limit);
+    }
+
     /**
      * Puts every dead letter of a channel back to pending with a fresh count of attempts, due now (after the
      * receiver is fixed).

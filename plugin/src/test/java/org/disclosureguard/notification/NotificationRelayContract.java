@@ -363,6 +363,19 @@ abstract class NotificationRelayContract {
     }
 
     @Test
+    void theNewestDeliveredRows_comeFirst_forTheStaffPage() {
+        long older = disclose("req-old", "pat-old");
+        clock.advance(Duration.ofMinutes(1));
+        long newer = disclose("req-new", "pat-new");
+        relay("g1", inbox).drain(10);
+
+        assertThat(outbox.newestRowsWithStatus("delivered", 1)).extracting(OutboxRow::auditSeq)
+                .containsExactly(newer);
+        assertThat(outbox.rowsWithStatus("delivered", 1)).extracting(OutboxRow::auditSeq)
+                .containsExactly(older);
+    }
+
+    @Test
     void start_pollsUntilClosed() throws Exception {
         disclose("req-p", "pat-1");
         NotificationRelay relay = relay("g1", inbox, webhook);
