@@ -46,7 +46,7 @@ public final class GuardRestfulServer extends RestfulServer {
         if (publicBaseUrl != null && !publicBaseUrl.isBlank()) {
             setServerAddressStrategy(new HardcodedServerAddressStrategy(publicBaseUrl));
         }
-        registerInterceptor(new ResponsePathInterceptor(path));
+        registerInterceptor(new ResponsePathInterceptor(path, resourceTypes));
         registerInterceptor(new GuardServerInterceptor(version, path));
     }
 

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,10 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands every request HAPI has routed to a bound read, search or page to the {@link ResponsePath}, and writes its
- * answer. This runs after HAPI has matched the request to a binding and before the binding's method, so HAPI's
- * router decides what exists and this hook decides what is released. The only other interaction HAPI routes,
- * the CapabilityStatement, continues in HAPI once the requester has accepted JSON. Stateless and thread-safe.
+ * Hands every request HAPI has routed to a bound read, search or page, or to the {@code $review} poll (GET only),
+ * to the {@link ResponsePath}, and writes its answer; a read or search of a type that is not bound (HAPI routes
+ * reads of the OperationDefinitions it serves itself) is answered as not offered. This runs after HAPI has matched
+ * the request to a binding and before the binding's method, so HAPI's router decides what exists and this hook
+ * decides what is released. The only other interaction HAPI routes, the CapabilityStatement, continues in HAPI once
+ * the requester has accepted JSON. Stateless and thread-safe.
  */
 @Interceptor
 public final class ResponsePathInterceptor {
@@ -33,9 +36,15 @@ public final class ResponsePathInterceptor {
             Set.of("json", "application/json", "application/fhir+json", "application/json+fhir");
 
     private final ResponsePath path;
+    private final Set<String> boundTypes;
 
-    public ResponsePathInterceptor(ResponsePath path) {
+    /**
+     * @param boundTypes the resource types bound for read and search; HAPI also routes reads of types it serves
+     *     itself (such as {@code OperationDefinition}), and those are not offered
+     */
+    public ResponsePathInterceptor(ResponsePath path, Collection<String> boundTypes) {
         this.path = Objects.requireNonNull(path, "path");
+        this.boundTypes = Set.copyOf(boundTypes);
     }
 
     /**
@@ -108,6 +117,16 @@ public final class ResponsePathInterceptor {
             }
             if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER
                     && ResponsePath.REVIEW_OPERATION.equals(request.getOperation())) {
+                if (!"GET".equals(servletRequest.getMethod())) {
+                    // HAPI routes other methods to the operation too, among them a DELETE whose path only resembles
+                    // [base]/$review (a trailing slash, an encoded control character) and so missed the withdrawal:
+                    // the poll is GET alone, everything else is not offered.
+                    String query = servletRequest.getQueryString();
+                    String target = ResponsePath.REVIEW_OPERATION + (query == null ? "" : "?" + query);
+                    write(servletResponse, path.notOffered(GuardError.NOT_OFFERED.status(),
+                            GuardServerInterceptor.interaction(servletRequest.getMethod(), target), null, target));
+                    return false;
+                }
                 checkJsonAccepted(request, servletRequest);
                 String[] cases = request.getParameters().get("case");
                 write(servletResponse, path.poll(cases == null || cases.length != 1 ? null : cases[0],
@@ -120,6 +139,15 @@ public final class ResponsePathInterceptor {
                 case GET_PAGE -> ResponsePath.Interaction.PAGE;
                 default -> throw new GuardException(GuardError.INTERNAL, "Interaction " + operation + " is not bound.", null);
             };
+            if (interaction != ResponsePath.Interaction.PAGE && !boundTypes.contains(request.getResourceName())) {
+                String query = servletRequest.getQueryString();
+                String target = (request.getRequestPath() == null ? "" : request.getRequestPath())
+                        + (query == null ? "" : "?" + query);
+                write(servletResponse, path.notOffered(GuardError.NOT_OFFERED.status(),
+                        GuardServerInterceptor.interaction(servletRequest.getMethod(), target),
+                        request.getResourceName(), target));
+                return false;
+            }
             checkJsonAccepted(request, servletRequest);
             String id = interaction == ResponsePath.Interaction.READ ? request.getId().getIdPart() : null;
             answer = path.handle(new ResponsePath.Inbound(interaction, request.getResourceName(), id,
