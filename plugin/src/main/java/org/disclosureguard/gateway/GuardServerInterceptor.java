@@ -53,13 +53,19 @@ public final class GuardServerInterceptor {
     /**
      * Replaces any exception that is not a deliberate 4xx answer: one raised before HAPI could route the request
      * (a query, form body or path it cannot decode) by a 400 DG-1205, anything else by a plain DG-1500, logging the
-     * original.
+     * original. A 4xx answer keeps its status, but a message quoting the request with characters outside printable
+     * ASCII (HAPI's routing errors quote the path) gets them replaced by {@code ?}: HAPI's own handling, which runs
+     * after the guard has answered, logs the message and encodes it in the format asked for, and XML cannot hold a
+     * NUL (the encoder fails, HAPI-1850) while a line break would forge a log line.
      */
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException scrub(RequestDetails request, Throwable exception,
             HttpServletRequest servletRequest, HttpServletResponse servletResponse) {
         if (exception instanceof BaseServerResponseException answer && answer.getStatusCode() < 500) {
-            return null;
+            String message = answer.getMessage();
+            String printable = printable(message);
+            return printable.equals(message) ? null
+                    : BaseServerResponseException.newInstance(answer.getStatusCode(), printable);
         }
         if (request.getRestOperationType() == null) {
             LOG.info("{} a request that could not be read was refused: {}", GuardError.MALFORMED_REQUEST.code(),
@@ -68,6 +74,19 @@ public final class GuardServerInterceptor {
         }
         LOG.error("DG-1500 unexpected failure answering {}", request.getCompleteUrl(), exception);
         return new InternalErrorException(GuardError.INTERNAL.code() + ": " + GuardError.INTERNAL.message());
+    }
+
+    /** The text with every character outside printable ASCII replaced by {@code ?} ({@code ""} for null). */
+    static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
     }
 
     /** The FHIR restful interaction a request HAPI could not route comes closest to, for its audit entry. */
