@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -79,7 +80,12 @@ final class RegistryKeys {
      * file's directory.
      */
     static JWK fromPem(YamlNode node, Path baseDirectory) {
-        Path file = baseDirectory.resolve(node.text()).normalize();
+        Path file;
+        try {
+            file = baseDirectory.resolve(node.text()).normalize();
+        } catch (InvalidPathException e) {
+            throw node.error("the key file name is not a valid path: " + e.getReason());
+        }
         SubjectPublicKeyInfo info;
         try {
             if (!Files.isRegularFile(file)) {
