@@ -203,7 +203,10 @@ public final class TreeRedactor {
             if (name.equals("extension") || name.equals("modifierExtension")) {
                 definition = extensionDefinition;
             } else {
-                definition = child == null ? null : child.getChildByName(name);
+                // Only names HAPI lists for the child: a JSON key such as "deceased[x]" names the choice itself, and
+                // HAPI's getChildByName has no answer (an assertion) for it; such a key is an unknown element.
+                definition = child == null || !child.getValidChildNames().contains(name) ? null
+                        : child.getChildByName(name);
             }
             int min = child == null ? 0 : child.getMin();
             JsonNode value = parent.get(name);
