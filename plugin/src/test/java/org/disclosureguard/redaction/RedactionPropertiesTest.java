@@ -6,6 +6,8 @@ import static org.disclosureguard.redaction.RedactionSupport.JSON;
 import static org.disclosureguard.redaction.RedactionSupport.LOCIS;
 import static org.disclosureguard.redaction.RedactionSupport.TREE;
 import static org.disclosureguard.redaction.RedactionSupport.labelled;
+import static org.disclosureguard.redaction.RedactionSupport.leaves;
+import static org.disclosureguard.redaction.RedactionSupport.withheldLabelsAt;
 import static org.disclosureguard.redaction.RedactionSupport.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,6 @@ import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.disclosureguard.labels.SecurityLabel;
-import org.disclosureguard.labels.Vocabulary;
 import org.disclosureguard.testsupport.SharedData;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -203,57 +203,6 @@ class RedactionPropertiesTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Every string, number and boolean leaf with its count, leaving out the REDACTED tag and the masks. */
-    private static Map<String, Integer> leaves(JsonNode node) {
-        Map<String, Integer> leaves = new HashMap<>();
-        collectLeaves(node, leaves);
-        return leaves;
-    }
-
-    private static void collectLeaves(JsonNode node, Map<String, Integer> leaves) {
-        if (node instanceof ObjectNode object) {
-            if (isRedactedTag(object) || isMask(object)) {
-                return;
-            }
-            object.elements().forEachRemaining(child -> collectLeaves(child, leaves));
-        } else if (node instanceof ArrayNode array) {
-            array.elements().forEachRemaining(child -> collectLeaves(child, leaves));
-        } else if (!node.isNull()) {
-            leaves.merge(node.getNodeType() + ":" + node.asText(), 1, Integer::sum);
-        }
-    }
-
-    private static boolean isRedactedTag(ObjectNode object) {
-        return Vocabulary.OBSERVATION_VALUE.equals(object.path("system").asText())
-                && Redaction.REDACTED.equals(object.path("code").asText());
-    }
-
-    private static boolean isMask(ObjectNode object) {
-        return Redaction.DATA_ABSENT_REASON.equals(object.path("url").asText())
-                && Redaction.MASKED.equals(object.path("valueCode").asText());
-    }
-
-    /** Where an inline label the redaction withholds is still found. */
-    private static List<String> withheldLabelsAt(JsonNode node, Redaction redaction, String at) {
-        List<String> found = new ArrayList<>();
-        if (node instanceof ObjectNode object) {
-            if (Vocabulary.INLINE_LABEL_EXTENSION.equals(object.path("url").asText())) {
-                JsonNode coding = object.path("valueCoding");
-                if (redaction.match(coding.path("system").asText(null), coding.path("code").asText(null)) != null) {
-                    found.add(at);
-                }
-            }
-            for (Map.Entry<String, JsonNode> field : object.properties()) {
-                found.addAll(withheldLabelsAt(field.getValue(), redaction, at + "/" + field.getKey()));
-            }
-        } else if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                found.addAll(withheldLabelsAt(array.get(i), redaction, at + "/" + i));
-            }
-        }
-        return found;
     }
 
     /** Replaces every address line and phone number with a unique {@code CANARY-n}. */

@@ -7,9 +7,11 @@ import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,10 @@ import org.disclosureguard.labels.Vocabulary;
 import org.disclosureguard.testsupport.Fixtures;
 import org.hl7.fhir.r4.model.Resource;
 
-/** What the redaction tests share: the FHIR context, the default plan, the fixtures and the agreement check. */
+/**
+ * What the redaction tests share: the FHIR context, the default plan, the fixtures, the agreement check, and the
+ * oracles of the property and fuzz tests (leaf counts, withheld labels left behind).
+ */
 final class RedactionSupport {
 
     static final FhirContext FHIR = FhirContext.forR4Cached();
@@ -165,5 +170,56 @@ final class RedactionSupport {
             }
         }
         return count;
+    }
+
+    /** Every string, number and boolean leaf with its count, leaving out the REDACTED tag and the masks. */
+    static Map<String, Integer> leaves(JsonNode node) {
+        Map<String, Integer> leaves = new HashMap<>();
+        collectLeaves(node, leaves);
+        return leaves;
+    }
+
+    static void collectLeaves(JsonNode node, Map<String, Integer> leaves) {
+        if (node instanceof ObjectNode object) {
+            if (isRedactedTag(object) || isMask(object)) {
+                return;
+            }
+            object.elements().forEachRemaining(child -> collectLeaves(child, leaves));
+        } else if (node instanceof ArrayNode array) {
+            array.elements().forEachRemaining(child -> collectLeaves(child, leaves));
+        } else if (!node.isNull()) {
+            leaves.merge(node.getNodeType() + ":" + node.asText(), 1, Integer::sum);
+        }
+    }
+
+    static boolean isRedactedTag(ObjectNode object) {
+        return Vocabulary.OBSERVATION_VALUE.equals(object.path("system").asText())
+                && Redaction.REDACTED.equals(object.path("code").asText());
+    }
+
+    static boolean isMask(ObjectNode object) {
+        return Redaction.DATA_ABSENT_REASON.equals(object.path("url").asText())
+                && Redaction.MASKED.equals(object.path("valueCode").asText());
+    }
+
+    /** Where an inline label the redaction withholds is still found. */
+    static List<String> withheldLabelsAt(JsonNode node, Redaction redaction, String at) {
+        List<String> found = new ArrayList<>();
+        if (node instanceof ObjectNode object) {
+            if (Vocabulary.INLINE_LABEL_EXTENSION.equals(object.path("url").asText())) {
+                JsonNode coding = object.path("valueCoding");
+                if (redaction.match(coding.path("system").asText(null), coding.path("code").asText(null)) != null) {
+                    found.add(at);
+                }
+            }
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                found.addAll(withheldLabelsAt(field.getValue(), redaction, at + "/" + field.getKey()));
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                found.addAll(withheldLabelsAt(array.get(i), redaction, at + "/" + i));
+            }
+        }
+        return found;
     }
 }
