@@ -464,6 +464,19 @@ public final class ResponsePath {
     }
 
     /**
+     * The answer for a request refused before it reached the response path (a format the guard does not write, or a
+     * failure on the way in), recorded like every other answer: nobody is identified and nothing is fetched.
+     *
+     * @param interaction the FHIR restful interaction code the request comes closest to
+     * @param resourceType the resource type named in the path, or {@code null}
+     * @param target the path and query relative to the FHIR base
+     */
+    public Outbound refusedOnTheWayIn(GuardError error, String interaction, String resourceType, String target) {
+        return audited(new RequestRecord(clock.instant()), interaction, resourceType, target, error(error, null),
+                error.code());
+    }
+
+    /**
      * The answer for a request HAPI's router could not match to anything the guard offers (a write, history, an
      * operation, an unknown type), recorded like every other answer: nobody is identified and nothing is fetched.
      *

@@ -154,18 +154,28 @@ public final class ResponsePathInterceptor {
                     request.getParameters(), headers(servletRequest), trimSlash(request.getFhirServerBase()),
                     connection(servletRequest)));
         } catch (GuardException e) {
-            answer = path.error(e.error(), e.detail());
+            answer = onTheWayIn(e.error(), request, servletRequest);
         } catch (Refusal refusal) {
             answer = path.refused(refusal);
         } catch (RuntimeException e) {
             LOG.error("DG-1500 unexpected failure on the response path", e);
-            answer = path.error(GuardError.INTERNAL, null);
+            answer = onTheWayIn(GuardError.INTERNAL, request, servletRequest);
         }
         if (answer.status() >= 500) {
             LOG.warn("{} {} answered {}", servletRequest.getMethod(), request.getCompleteUrl(), answer.status());
         }
         write(servletResponse, answer);
         return false;
+    }
+
+    /** A refusal before the response path (the response path records its own answers), recorded all the same. */
+    private ResponsePath.Outbound onTheWayIn(GuardError error, RequestDetails request,
+            HttpServletRequest servletRequest) {
+        String query = servletRequest.getQueryString();
+        String target = (request.getRequestPath() == null ? "" : request.getRequestPath())
+                + (query == null ? "" : "?" + query);
+        return path.refusedOnTheWayIn(error, GuardServerInterceptor.interaction(servletRequest.getMethod(), target),
+                request.getResourceName(), target);
     }
 
     private static void checkJsonAccepted(RequestDetails request, HttpServletRequest servletRequest) {

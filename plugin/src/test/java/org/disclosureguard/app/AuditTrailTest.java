@@ -75,6 +75,20 @@ class AuditTrailTest {
     }
 
     @Test
+    void aFormatTheGuardDoesNotWrite_isRefusedAndRecorded() throws Exception {
+        HttpResponse<String> xml = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009?_format=xml"))
+                .header("X-Forwarded-For", "203.0.113.9"));
+
+        assertThat(xml.statusCode()).isEqualTo(406);
+        StoredEntry refusal = only(store.byRequestId(xml.headers().firstValue("X-DG-Request-Id").orElseThrow()));
+        assertThat(refusal.entry().code()).isEqualTo("DG-1201");
+        assertThat(refusal.entry().status()).isEqualTo(406);
+        assertThat(refusal.entry().interaction()).isEqualTo("read");
+        assertThat(refusal.entry().target()).isEqualTo("Patient/9000000009?_format=xml");
+        assertThat(refusal.entry().released()).isEmpty();
+    }
+
+    @Test
     void staffVerify_reportsAnIntactChain() throws Exception {
         send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009")).header("X-Forwarded-For", "203.0.113.9"));
 
