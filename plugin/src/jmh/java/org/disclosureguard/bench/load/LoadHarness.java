@@ -110,6 +110,13 @@ public final class LoadHarness {
             if (level == Level.L2) {
                 command.add("--guard.labels.file=" + floorLabels);
             }
+            if (level != Level.L1) {
+                // Each guard keeps its own audit database (and keys), new for every run: two guards cannot share
+                // one embedded H2 file, and every answer is committed to the audit chain before it is written.
+                Path data = work.resolve(level.name() + "-data");
+                deleteRecursively(data);
+                command.add("--guard.data-dir=" + data);
+            }
             ChildProcesses.Child child = children.start(level.title(), command,
                     work.resolve(level.name() + ".log"));
             targets.put(level, new Target(level, URI.create("http://127.0.0.1:" + port + "/fhir"), child,
@@ -344,6 +351,19 @@ public final class LoadHarness {
             logback.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
             // The shared-data reader reports each reference it drops; only the PDS patient is used here.
             logback.getLogger("org.disclosureguard.synthetic").setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot clear " + dir, e);
         }
     }
 }
