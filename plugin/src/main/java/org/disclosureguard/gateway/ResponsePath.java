@@ -213,20 +213,13 @@ public final class ResponsePath {
         String code = null;
         List<TransactionalWrite> writes = new ArrayList<>();
         try {
-            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
-            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
-                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
-                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
-                    Map.of()), who.credential());
-            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
-                    : held.state(caseId, who.requester().id());
-            if (state.isEmpty()) {
-                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
-            }
+            CaseRequest request = caseRequest(caseId, headers, guardBase, connection, record);
+            DisclosureControl.Identified who = request.who();
+            HeldRequests.State state = request.state();
             Instant now = clock.instant();
             Instant previous = lastPolls.asMap().put(caseId, now);
             if (previous != null && previous.plus(MIN_POLL_INTERVAL).isAfter(now)
-                    && state.get() instanceof HeldRequests.State.Waiting) {
+                    && state instanceof HeldRequests.State.Waiting) {
                 Map<String, String> tooSoon = baseHeaders();
                 tooSoon.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
                 record.review(caseId, "");
@@ -235,7 +228,7 @@ public final class ResponsePath {
                         json.write(OperationOutcomes.of(GuardError.POLLED_TOO_OFTEN, null))), code, writes);
             }
             record.review(caseId, "");
-            HeldRequests.State current = state.get();
+            HeldRequests.State current = state;
             if (current instanceof HeldRequests.State.Waiting waiting) {
                 Map<String, String> waitingHeaders = baseHeaders();
                 waitingHeaders.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
@@ -302,19 +295,12 @@ public final class ResponsePath {
         String code;
         List<TransactionalWrite> writes = new ArrayList<>();
         try {
-            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
-            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
-                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
-                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
-                    Map.of()), who.credential());
-            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
-                    : held.state(caseId, who.requester().id());
-            if (state.isEmpty()) {
-                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
-            }
+            CaseRequest request = caseRequest(caseId, headers, guardBase, connection, record);
+            DisclosureControl.Identified who = request.who();
+            HeldRequests.State state = request.state();
             record.review(caseId, "");
-            if (!(state.get() instanceof HeldRequests.State.Waiting)
-                    && !(state.get() instanceof HeldRequests.State.Approved)) {
+            if (!(state instanceof HeldRequests.State.Waiting)
+                    && !(state instanceof HeldRequests.State.Approved)) {
                 throw new GuardException(GuardError.REVIEW_CLOSED);
             }
             writes.add(held.withdraw(caseId, who.requester().id()));
@@ -350,16 +336,9 @@ public final class ResponsePath {
         String code;
         List<TransactionalWrite> writes = new ArrayList<>();
         try {
-            DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
-            record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
-                    who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
-                    who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
-                    Map.of()), who.credential());
-            Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
-                    : held.state(caseId, who.requester().id());
-            if (state.isEmpty()) {
-                throw new GuardException(GuardError.REVIEW_NOT_FOUND);
-            }
+            CaseRequest request = caseRequest(caseId, headers, guardBase, connection, record);
+            DisclosureControl.Identified who = request.who();
+            HeldRequests.State state = request.state();
             record.review(caseId, "");
             String text = RequesterAnswer.parse(body);
             if (text == null) {
@@ -368,7 +347,7 @@ public final class ResponsePath {
                         "Send a FHIR Parameters resource (application/fhir+json) with exactly one parameter named"
                                 + " 'answer' carrying a non-blank valueString of at most "
                                 + RequesterAnswer.MAX_LENGTH + " characters.")));
-            } else if (!(state.get() instanceof HeldRequests.State.Waiting waiting) || waiting.question().isEmpty()) {
+            } else if (!(state instanceof HeldRequests.State.Waiting waiting) || waiting.question().isEmpty()) {
                 code = "DG-5014";
                 answer = new Outbound(409, baseHeaders(), json.write(OperationOutcomes.of(code, 409, "business-rule",
                         "This request is not waiting for an answer from you (no question was asked, it was"
@@ -398,6 +377,28 @@ public final class ResponsePath {
             writes.clear();
         }
         return audited(record, "operation", "", target, answer, code, writes);
+    }
+
+    /** Who asks about a held case, and the case's state for them. */
+    private record CaseRequest(DisclosureControl.Identified who, HeldRequests.State state) {}
+
+    /**
+     * Identifies the requester of a poll, withdrawal or answer (recording who it is) and finds the case's state for
+     * them.
+     *
+     * @throws GuardException {@link GuardError#REVIEW_NOT_FOUND} for an unknown case or another requester's, alike
+     * @throws Refusal when the requester cannot be identified
+     */
+    private CaseRequest caseRequest(String caseId, Map<String, String> headers, String guardBase,
+            DisclosureControl.Connection connection, RequestRecord record) {
+        DisclosureControl.Identified who = control.identify(headers, connection, guardBase);
+        record.identified(new RequestContext(who.requester(), who.claims().purposeOfUse().orElse(""),
+                who.claims().legalBasis().orElse(""), who.claims().caseReference().orElse(""),
+                who.claims().requestingOfficer().orElse(""), org.disclosureguard.policy.Interaction.READ, "",
+                Map.of()), who.credential());
+        Optional<HeldRequests.State> state = held == null || caseId == null ? Optional.empty()
+                : held.state(caseId, who.requester().id());
+        return new CaseRequest(who, state.orElseThrow(() -> new GuardException(GuardError.REVIEW_NOT_FOUND)));
     }
 
     private Outbound releaseApproved(HeldRequests.State.Approved approved, Map<String, String> headers,
