@@ -336,12 +336,8 @@ public final class ReviewCases {
      */
     public ReviewCase refuse(String id, Reviewer reviewer, String reason) {
         Objects.requireNonNull(reviewer, "reviewer");
-        if (reason == null || reason.isBlank()) {
-            throw new ReviewException(ReviewError.REASON_REQUIRED, "case " + id + ": give the reason for the"
-                    + " refusal; the requester is shown it");
-        }
-        String cleanReason = reason.strip();
-        checkLength("reason", cleanReason, MAX_TEXT);
+        String cleanReason = requiredText("reason", reason, ReviewError.REASON_REQUIRED,
+                "case " + id + ": give the reason for the refusal; the requester is shown it");
         Instant now = now();
         ReviewCase current = decidable(id, reviewer, now);
         decide(current, now, "state = 'REFUSED', reviewer_id = ?, decided_ms = ?, refusal_reason = ?", s -> {
@@ -353,11 +349,21 @@ public final class ReviewCases {
         return reread(id);
     }
 
+    /** The text stripped, if it is given and not too long. */
+    private static String requiredText(String field, String text, ReviewError missing, String whenMissing) {
+        if (text == null || text.isBlank()) {
+            throw new ReviewException(missing, whenMissing);
+        }
+        String clean = text.strip();
+        checkLength(field, clean, MAX_TEXT);
+        return clean;
+    }
+
     /**
      * Asks the requester a question: the case becomes {@link CaseState#INFORMATION_REQUESTED}, the requester is
      * shown the question when it polls, and {@link #answer} puts the case back in the list. A later question replaces
-     * an earlier question and its answer on the case (the audit chain records the steps, not their text). The case still expires at its
-     * expiry.
+     * an earlier question and its answer on the case (the audit chain records the steps, not their text). The case
+     * still expires at its expiry.
      *
      * @param question what the reviewer asks, shown to the requester; required, at most {@link #MAX_TEXT}
      * @return the case, INFORMATION_REQUESTED
@@ -366,12 +372,8 @@ public final class ReviewCases {
      */
     public ReviewCase ask(String id, Reviewer reviewer, String question) {
         Objects.requireNonNull(reviewer, "reviewer");
-        if (question == null || question.isBlank()) {
-            throw new ReviewException(ReviewError.QUESTION_REQUIRED, "case " + id + ": write the question for the"
-                    + " requester");
-        }
-        String cleanQuestion = question.strip();
-        checkLength("question", cleanQuestion, MAX_TEXT);
+        String cleanQuestion = requiredText("question", question, ReviewError.QUESTION_REQUIRED,
+                "case " + id + ": write the question for the requester");
         Instant now = now();
         ReviewCase current = decidable(id, reviewer, now);
         if (current.state() == CaseState.INFORMATION_REQUESTED) {
