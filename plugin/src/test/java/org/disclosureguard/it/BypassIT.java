@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -1022,43 +1021,16 @@ class BypassIT {
 
     /** Sends a request line of raw bytes over a socket, with the requester's token, and reads to the end. */
     private Answer raw(Who who, byte[] requestLinePrefix) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            try {
-                out.write(requestLinePrefix);
-            } catch (IOException closed) {
-                return new Answer(CLOSED, Map.of(), "", "connection closed while sending: " + closed);
-            }
-            StringBuilder rest = new StringBuilder(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-            String token = token(who);
-            if (token != null) {
-                rest.append("Authorization: Bearer ").append(token).append("\r\n");
-            }
-            rest.append("\r\n");
-            try {
-                out.write(rest.toString().getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (IOException closed) {
-                // Tomcat may answer and close before reading the whole request; read what it sent.
-            }
-            ByteArrayOutputStream received = new ByteArrayOutputStream();
-            InputStream in = socket.getInputStream();
-            try {
-                in.transferTo(received);
-            } catch (IOException resetAfterAnswer) {
-                // Tomcat may reset the connection after answering an oversized request.
-            }
-            String text = received.toString(StandardCharsets.UTF_8);
-            if (text.isEmpty()) {
-                return new Answer(CLOSED, Map.of(), "", "connection closed without an answer");
-            }
-            int status = text.startsWith("HTTP/1.1 ") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12))
-                    : -1;
-            int split = text.indexOf("\r\n\r\n");
-            String body = split < 0 ? "" : text.substring(split + 4);
-            return new Answer(status, Map.of(), body, text);
+        StringBuilder rest = new StringBuilder(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        String token = token(who);
+        if (token != null) {
+            rest.append("Authorization: Bearer ").append(token).append("\r\n");
         }
+        rest.append("\r\n");
+        byte[] tail = rest.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] request = java.util.Arrays.copyOf(requestLinePrefix, requestLinePrefix.length + tail.length);
+        System.arraycopy(tail, 0, request, requestLinePrefix.length, tail.length);
+        return rawExchange(request);
     }
 
     private static byte[] bytes(String before, byte[] middle, String after) {
