@@ -304,25 +304,19 @@ public final class ReviewCases {
                         + " approval would release " + names(wider) + ", which " + first.get().reviewerId()
                         + " withheld in the first approval; a second approval may withhold more, never less");
             }
-        } else if (current.escalation().needsSecondApproval()) {
-            decide(current, now, "state = 'AWAITING_SECOND_APPROVAL', first_approver_id = ?, first_approved_ms = ?,"
-                    + " first_withheld = ?, first_note = ?", s -> {
-                        s.setString(1, reviewer.id());
-                        s.setLong(2, now.toEpochMilli());
-                        s.setString(3, labels);
-                        s.setString(4, cleanNote);
-                        return 5;
-                    });
-            return reread(id);
         }
-        decide(current, now, "state = 'APPROVED', reviewer_id = ?, decided_ms = ?, approved_withheld = ?,"
-                + " review_note = ?", s -> {
-                    s.setString(1, reviewer.id());
-                    s.setLong(2, now.toEpochMilli());
-                    s.setString(3, labels);
-                    s.setString(4, cleanNote);
-                    return 5;
-                });
+        // A first of two approvals is kept in its own columns; the last approval decides the case.
+        String set = first.isEmpty() && current.escalation().needsSecondApproval()
+                ? "state = 'AWAITING_SECOND_APPROVAL', first_approver_id = ?, first_approved_ms = ?,"
+                        + " first_withheld = ?, first_note = ?"
+                : "state = 'APPROVED', reviewer_id = ?, decided_ms = ?, approved_withheld = ?, review_note = ?";
+        decide(current, now, set, s -> {
+            s.setString(1, reviewer.id());
+            s.setLong(2, now.toEpochMilli());
+            s.setString(3, labels);
+            s.setString(4, cleanNote);
+            return 5;
+        });
         return reread(id);
     }
 
