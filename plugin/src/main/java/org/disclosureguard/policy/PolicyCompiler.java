@@ -162,22 +162,9 @@ final class PolicyCompiler {
                 Set<String> seen = new HashSet<>();
                 for (YamlNode item : node.get("usualHours").items()) {
                     item.requireOnlyKeys(Set.of("class", "requester", "from", "to"));
-                    YamlNode classNode = item.get("class");
-                    YamlNode requesterNode = item.get("requester");
-                    if ((classNode == null) == (requesterNode == null)) {
-                        throw item.error(PolicyError.POLICY_STRUCTURE.format("usual hours name either a class (or "
-                                + "'*' for every outside requester) or a requester"));
-                    }
-                    String requesterClass = classNode == null ? "" : classNode.text();
-                    if (classNode != null && !Limit.ANY_CLASS.equals(requesterClass)
-                            && !classes.contains(requesterClass)) {
-                        throw classNode.error(PolicyError.UNKNOWN_CODE.format("'" + requesterClass
-                                + "' is not one of the requesterClasses " + classes + " or '*'"));
-                    }
-                    String requester = requesterNode == null ? "" : requesterNode.text();
-                    if (!seen.add(requester.isEmpty() ? "class:" + requesterClass : "requester:" + requester)) {
-                        throw item.error(PolicyError.POLICY_STRUCTURE.format("these usual hours are given twice"));
-                    }
+                    Applies applies = applies(item, classes, seen, "usual hours name", "these usual hours are");
+                    String requesterClass = applies.requesterClass();
+                    String requester = applies.requester();
                     java.time.LocalTime from = time(item.require("from"));
                     java.time.LocalTime to = time(item.require("to"));
                     if (from.equals(to)) {
@@ -226,22 +213,9 @@ final class PolicyCompiler {
             Set<String> seen = new HashSet<>();
             for (YamlNode item : node.items()) {
                 item.requireOnlyKeys(Set.of("class", "requester", "requestsPerMinute", "patientsPerDay"));
-                YamlNode classNode = item.get("class");
-                YamlNode requesterNode = item.get("requester");
-                if ((classNode == null) == (requesterNode == null)) {
-                    throw item.error(PolicyError.POLICY_STRUCTURE.format(
-                            "a limit names either a class (or '*' for every outside requester) or a requester"));
-                }
-                String requesterClass = classNode == null ? "" : classNode.text();
-                if (classNode != null && !Limit.ANY_CLASS.equals(requesterClass)
-                        && !classes.contains(requesterClass)) {
-                    throw classNode.error(PolicyError.UNKNOWN_CODE.format("'" + requesterClass
-                            + "' is not one of the requesterClasses " + classes + " or '*'"));
-                }
-                String requester = requesterNode == null ? "" : requesterNode.text();
-                if (!seen.add(requester.isEmpty() ? "class:" + requesterClass : "requester:" + requester)) {
-                    throw item.error(PolicyError.POLICY_STRUCTURE.format("this limit is given twice"));
-                }
+                Applies applies = applies(item, classes, seen, "a limit names", "this limit is");
+                String requesterClass = applies.requesterClass();
+                String requester = applies.requester();
                 int perMinute = count(item.get("requestsPerMinute"));
                 int perDay = count(item.get("patientsPerDay"));
                 if (perMinute == 0 && perDay == 0) {
@@ -610,5 +584,35 @@ final class PolicyCompiler {
                 }
             }.visit(ast);
         }
+    }
+
+    /** Whom a limit or a requester's usual hours apply to: a class ({@code '*'} for all) or one requester. */
+    private record Applies(String requesterClass, String requester) {}
+
+    /**
+     * Reads whom an entry applies to: exactly one of {@code class} (a declared requester class or {@code '*'}) and
+     * {@code requester}, not given before in the same list.
+     *
+     * @param whoNames the start of the message for an entry naming both or neither ({@code "a limit names"})
+     * @param thisEntryIs the start of the message for a repeated entry ({@code "this limit is"})
+     */
+    private static Applies applies(YamlNode item, Set<String> classes, Set<String> seen, String whoNames,
+            String thisEntryIs) {
+        YamlNode classNode = item.get("class");
+        YamlNode requesterNode = item.get("requester");
+        if ((classNode == null) == (requesterNode == null)) {
+            throw item.error(PolicyError.POLICY_STRUCTURE.format(
+                    whoNames + " either a class (or '*' for every outside requester) or a requester"));
+        }
+        String requesterClass = classNode == null ? "" : classNode.text();
+        if (classNode != null && !Limit.ANY_CLASS.equals(requesterClass) && !classes.contains(requesterClass)) {
+            throw classNode.error(PolicyError.UNKNOWN_CODE.format("'" + requesterClass
+                    + "' is not one of the requesterClasses " + classes + " or '*'"));
+        }
+        String requester = requesterNode == null ? "" : requesterNode.text();
+        if (!seen.add(requester.isEmpty() ? "class:" + requesterClass : "requester:" + requester)) {
+            throw item.error(PolicyError.POLICY_STRUCTURE.format(thisEntryIs + " given twice"));
+        }
+        return new Applies(requesterClass, requester);
     }
 }
