@@ -148,22 +148,30 @@ public final class NotificationOutbox {
                 List.of(factory.alertNotice(seq, alertId, time, recipient, organisation, requesterClass, alert, where)));
     }
 
+    /** A new pending row, due now: notice id, channel, audit seq, request id, notice JSON, created, next attempt. */
+    private static final String INSERT_PENDING = "INSERT INTO notification_outbox (notice_id, channel, audit_seq, "
+            + "request_id, notice, status, attempts, created_ms, next_attempt_ms, claimed_until_ms) "
+            + "VALUES (?, ?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, 0)";
+
+    private static void bindPending(PreparedStatement s, Notice notice, String channel, String json, long now)
+            throws SQLException {
+        s.setString(1, notice.noticeId());
+        s.setString(2, channel);
+        s.setLong(3, notice.auditSeq());
+        s.setString(4, notice.requestId());
+        s.setString(5, json);
+        s.setLong(6, now);
+        s.setLong(7, now);
+    }
+
     /** Inserts pending rows for the notices, one per configured channel, on the caller's connection. */
     void insert(Connection connection, List<Notice> notices) throws SQLException {
         long now = clock.millis();
-        try (PreparedStatement s = connection.prepareStatement("INSERT INTO notification_outbox (notice_id, channel, "
-                + "audit_seq, request_id, notice, status, attempts, created_ms, next_attempt_ms, claimed_until_ms) "
-                + "VALUES (?, ?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, 0)")) {
+        try (PreparedStatement s = connection.prepareStatement(INSERT_PENDING)) {
             for (Notice notice : notices) {
                 String json = NoticeJson.write(notice);
                 for (String channel : channels) {
-                    s.setString(1, notice.noticeId());
-                    s.setString(2, channel);
-                    s.setLong(3, notice.auditSeq());
-                    s.setString(4, notice.requestId());
-                    s.setString(5, json);
-                    s.setLong(6, now);
-                    s.setLong(7, now);
+                    bindPending(s, notice, channel, json, now);
                     s.addBatch();
                 }
             }
@@ -424,16 +432,8 @@ public final class NotificationOutbox {
     /** Inserts one pending row unless another instance did first (the primary key keeps one). */
     private boolean insertIfAbsent(Connection c, Notice notice, String channel, String json) throws SQLException {
         long now = clock.millis();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO notification_outbox (notice_id, channel, "
-                + "audit_seq, request_id, notice, status, attempts, created_ms, next_attempt_ms, claimed_until_ms) "
-                + "VALUES (?, ?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, 0)")) {
-            s.setString(1, notice.noticeId());
-            s.setString(2, channel);
-            s.setLong(3, notice.auditSeq());
-            s.setString(4, notice.requestId());
-            s.setString(5, json);
-            s.setLong(6, now);
-            s.setLong(7, now);
+        try (PreparedStatement s = c.prepareStatement(INSERT_PENDING)) {
+            bindPending(s, notice, channel, json, now);
             return s.executeUpdate() == 1;
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
