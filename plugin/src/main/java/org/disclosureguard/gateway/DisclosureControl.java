@@ -294,27 +294,53 @@ public final class DisclosureControl {
             apply(decision, answer, record);
             return decision;
         }
-        int dropped = 0;
+        boolean dropped = false;
         JsonNode entries = answer.get("entry");
         if (entries instanceof ArrayNode array) {
             for (Iterator<JsonNode> it = array.iterator(); it.hasNext(); ) {
-                JsonNode entry = it.next();
-                if (!(entry.get("resource") instanceof ObjectNode resource)) {
-                    continue;
-                }
-                Decision decision = admission.engine().decideResource(admission.context(), facts(resource));
-                if (decision.releases()) {
-                    apply(decision, resource, record);
-                } else {
+                if (!releaseEntry(admission, it.next(), record)) {
                     it.remove();
-                    dropped++;
+                    dropped = true;
                 }
             }
         }
-        if (dropped > 0 || !admission.internal()) {
-            answer.remove("total");
+        return releaseSearchset(admission, answer, dropped);
+    }
+
+    /**
+     * Decides one entry of a labelled searchset Bundle and applies the decision to its resource in place, as
+     * {@link #release} does for each entry.
+     *
+     * @param entry the entry, its resource labelled
+     * @return whether the entry stays in the answer: {@code false} when its resource is not released and the entry
+     *     must be dropped
+     * @throws IllegalArgumentException if the resource cannot be redacted; the answer must then not be released
+     */
+    boolean releaseEntry(Admission admission, JsonNode entry, RequestRecord record) {
+        if (!(entry.get("resource") instanceof ObjectNode resource)) {
+            return true;
         }
-        if (!admission.internal() && answer.get("link") instanceof ArrayNode links) {
+        Decision decision = admission.engine().decideResource(admission.context(), facts(resource));
+        if (!decision.releases()) {
+            return false;
+        }
+        apply(decision, resource, record);
+        return true;
+    }
+
+    /**
+     * Finishes a searchset Bundle whose entries have been released: its total goes when an entry was dropped or the
+     * requester is an outsider, and an outsider sees only the paging links.
+     *
+     * @param bundle the Bundle, changed in place (its entries are not looked at)
+     * @param dropped whether any entry was dropped
+     * @return the decision to name in {@link #DECISION_HEADER}: the request's
+     */
+    Decision releaseSearchset(Admission admission, ObjectNode bundle, boolean dropped) {
+        if (dropped || !admission.internal()) {
+            bundle.remove("total");
+        }
+        if (!admission.internal() && bundle.get("link") instanceof ArrayNode links) {
             for (Iterator<JsonNode> it = links.iterator(); it.hasNext(); ) {
                 if (!KEPT_LINKS.contains(it.next().path("relation").asText(""))) {
                     it.remove();

@@ -1,22 +1,33 @@
 package org.disclosureguard.gateway;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes FHIR JSON as a Jackson tree with strict limits: duplicate keys, trailing content, nesting
  * deeper than {@value #MAX_DEPTH}, numbers whose exponent takes them beyond {@value #MAX_SCALE} decimal places
  * either way (they could not be written back digit for digit) and a top level that is not an object with a
- * {@code resourceType} are all refused. Thread-safe.
+ * {@code resourceType} are all refused. A Bundle can also be read and written one entry at a time
+ * ({@link #readBundle}, {@link EntryWriter}), so that a large search answer is never held as one tree. Thread-safe.
  */
 public final class FhirJson {
 
@@ -29,6 +40,8 @@ public final class FhirJson {
     static final int MAX_SCALE = 1000;
 
     private final ObjectMapper mapper;
+    /** Reads one value where a parser stands; the document's end is checked by whoever reads the rest. */
+    private final ObjectReader valueReader;
 
     public FhirJson() {
         JsonFactory factory = JsonFactory.builder()
@@ -45,6 +58,7 @@ public final class FhirJson {
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+        valueReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /**
@@ -64,6 +78,207 @@ public final class FhirJson {
             throw new IOException("not a FHIR resource");
         }
         return object;
+    }
+
+    /** What the entries of a Bundle read by {@link #readBundle} are handed to, one at a time, in order. */
+    @FunctionalInterface
+    public interface EntryHandler {
+        /**
+         * @param entry one element of the Bundle's {@code entry} array, as read
+         */
+        void entry(JsonNode entry) throws IOException;
+    }
+
+    /**
+     * A Bundle read by {@link #readBundle}.
+     *
+     * @param bundle its top-level fields; when its entries were streamed, {@code entry} holds an empty array in the
+     *     place the entries had
+     * @param streamed whether the entries were handed to the handler (otherwise they are in {@code bundle}, and the
+     *     handler was never called)
+     */
+    public record StreamedBundle(ObjectNode bundle, boolean streamed) {}
+
+    /**
+     * Reads a resource that may be a Bundle, handing the elements of its {@code entry} array to {@code handler} one at
+     * a time as they are read, if {@code streams} accepts the top-level fields read before that array (servers write
+     * {@code resourceType} and {@code type} first); otherwise the array is read into the tree like any other field.
+     * The same limits as {@link #readResource} apply to the whole document. The handler may throw: reading stops, and
+     * its exception reaches the caller unchanged.
+     *
+     * @throws IOException if the bytes are not one well-formed FHIR JSON resource; entries read before the fault
+     *     have already been handed on
+     */
+    public StreamedBundle readBundle(byte[] json, Predicate<ObjectNode> streams, EntryHandler handler)
+            throws IOException {
+        try (JsonParser parser = mapper.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a FHIR resource");
+            }
+            ObjectNode bundle = mapper.createObjectNode();
+            boolean streamed = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (!streamed && name.equals("entry") && value == JsonToken.START_ARRAY && streams.test(bundle)) {
+                    streamed = true;
+                    bundle.putArray("entry");
+                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                        handler.entry(readValue(parser));
+                    }
+                } else {
+                    bundle.set(name, readValue(parser));
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new IOException("trailing content after the resource");
+            }
+            if (!bundle.path("resourceType").isTextual()) {
+                throw new IOException("not a FHIR resource");
+            }
+            return new StreamedBundle(bundle, streamed);
+        }
+    }
+
+    private JsonNode readValue(JsonParser parser) throws IOException {
+        try {
+            return valueReader.readTree(parser);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IOException("a number cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts writing the elements of a Bundle's {@code entry} array one at a time. */
+    public EntryWriter entryWriter() {
+        return new EntryWriter();
+    }
+
+    /**
+     * The {@code entry} array of a Bundle, written one element at a time, then spliced into the rest of the Bundle:
+     * the bytes are those {@link #write} would write for the whole Bundle. Not thread-safe: one per answer.
+     */
+    public final class EntryWriter {
+
+        private final Chunks out = new Chunks();
+        private final JsonGenerator generator;
+
+        private EntryWriter() {
+            try {
+                generator = mapper.createGenerator(out);
+                generator.writeStartArray();
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON array could not be started", e);
+            }
+        }
+
+        /** Appends one element. */
+        public void add(JsonNode entry) {
+            try {
+                mapper.writeTree(generator, entry);
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON tree could not be written", e);
+            }
+        }
+
+        /**
+         * The whole Bundle: {@code bundle} written with the elements added so far as its {@code entry}, in the place
+         * its {@code entry} field has. Call once, after the last {@link #add}.
+         *
+         * @param bundle the Bundle's other fields, with an {@code entry} field (any value) marking where the entries go
+         */
+        public byte[] finish(ObjectNode bundle) {
+            if (!bundle.has("entry")) {
+                throw new IllegalArgumentException("the Bundle has no entry field to put the entries in");
+            }
+            try {
+                generator.writeEndArray();
+                generator.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("a JSON array could not be finished", e);
+            }
+            String marker = "entries-" + UUID.randomUUID();
+            bundle.put("entry", marker);
+            byte[] outer = write(bundle);
+            byte[] quoted = ('"' + marker + '"').getBytes(StandardCharsets.US_ASCII);
+            int at = indexOf(outer, quoted);
+            if (at < 0) {
+                throw new IllegalStateException("the entries' place was not found in the Bundle written");
+            }
+            long length = outer.length - quoted.length + out.size();
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("the Bundle is too large to be written as one answer");
+            }
+            int size = (int) out.size();
+            byte[] whole = Arrays.copyOf(outer, (int) length);
+            out.copyTo(whole, at);
+            System.arraycopy(outer, at + quoted.length, whole, at + size, outer.length - at - quoted.length);
+            return whole;
+        }
+    }
+
+    /**
+     * Bytes kept in fixed-size chunks, so that growing never copies what is already written and the whole is copied
+     * once, into its final place.
+     */
+    private static final class Chunks extends OutputStream {
+
+        private static final int CHUNK = 64 * 1024;
+
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] current = new byte[CHUNK];
+        private int used;
+
+        @Override
+        public void write(int b) {
+            if (used == CHUNK) {
+                full.add(current);
+                current = new byte[CHUNK];
+                used = 0;
+            }
+            current[used++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            while (length > 0) {
+                if (used == CHUNK) {
+                    full.add(current);
+                    current = new byte[CHUNK];
+                    used = 0;
+                }
+                int n = Math.min(length, CHUNK - used);
+                System.arraycopy(bytes, offset, current, used, n);
+                used += n;
+                offset += n;
+                length -= n;
+            }
+        }
+
+        long size() {
+            return (long) full.size() * CHUNK + used;
+        }
+
+        /** Copies every byte written into {@code target} from {@code at} on. */
+        void copyTo(byte[] target, int at) {
+            for (byte[] chunk : full) {
+                System.arraycopy(chunk, 0, target, at, CHUNK);
+                at += CHUNK;
+            }
+            System.arraycopy(current, 0, target, at, used);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     public byte[] write(JsonNode node) {

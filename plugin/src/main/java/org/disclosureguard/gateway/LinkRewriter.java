@@ -30,6 +30,18 @@ public final class LinkRewriter {
         return walk(resource, upstreamBase, guardBase, 0);
     }
 
+    /**
+     * Rewrites one entry of a Bundle exactly as {@link #rewrite} does when it rewrites the Bundle the entry belongs
+     * to; with {@link #rewrite} on the Bundle without its entries, this lets a Bundle be rewritten one entry at a time.
+     *
+     * @param entry one element of a Bundle's {@code entry} array, changed in place
+     * @return how many entry links were dropped because they were not on the upstream base
+     */
+    public static int rewriteEntry(ObjectNode entry, String upstreamBase, String guardBase) {
+        // In a Bundle rewritten whole, an entry sits two levels below the Bundle: in the entry array, in the Bundle.
+        return rewriteEntryUrls(entry, upstreamBase, guardBase) + walk(entry, upstreamBase, guardBase, 2);
+    }
+
     private static int walk(JsonNode node, String upstreamBase, String guardBase, int depth) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("JSON nested more than " + MAX_DEPTH + " deep");
@@ -66,29 +78,33 @@ public final class LinkRewriter {
         int dropped = rewriteLinks(bundle.get("link"), upstreamBase, guardBase);
         if (bundle.get("entry") instanceof ArrayNode entries) {
             for (JsonNode entryNode : entries) {
-                if (!(entryNode instanceof ObjectNode entry)) {
-                    continue;
+                if (entryNode instanceof ObjectNode entry) {
+                    dropped += rewriteEntryUrls(entry, upstreamBase, guardBase);
                 }
-                dropped += rewriteLinks(entry.get("link"), upstreamBase, guardBase);
-                JsonNode resource = entry.get("resource");
-                if (entry.has("fullUrl")) {
-                    String rewritten = rebase(entry.path("fullUrl").asText(null), upstreamBase, guardBase);
-                    if (rewritten == null && resource != null && resource.path("id").isTextual()) {
-                        rewritten = guardBase + "/" + resource.path("resourceType").asText() + "/"
-                                + resource.path("id").asText();
-                    }
-                    if (rewritten == null) {
-                        entry.remove("fullUrl");
-                    } else {
-                        entry.put("fullUrl", rewritten);
-                    }
-                }
-                if (entry.get("response") instanceof ObjectNode response && response.path("location").isTextual()) {
-                    String rewritten = rebase(response.path("location").textValue(), upstreamBase, guardBase);
-                    if (rewritten != null) {
-                        response.put("location", rewritten);
-                    }
-                }
+            }
+        }
+        return dropped;
+    }
+
+    private static int rewriteEntryUrls(ObjectNode entry, String upstreamBase, String guardBase) {
+        int dropped = rewriteLinks(entry.get("link"), upstreamBase, guardBase);
+        JsonNode resource = entry.get("resource");
+        if (entry.has("fullUrl")) {
+            String rewritten = rebase(entry.path("fullUrl").asText(null), upstreamBase, guardBase);
+            if (rewritten == null && resource != null && resource.path("id").isTextual()) {
+                rewritten = guardBase + "/" + resource.path("resourceType").asText() + "/"
+                        + resource.path("id").asText();
+            }
+            if (rewritten == null) {
+                entry.remove("fullUrl");
+            } else {
+                entry.put("fullUrl", rewritten);
+            }
+        }
+        if (entry.get("response") instanceof ObjectNode response && response.path("location").isTextual()) {
+            String rewritten = rebase(response.path("location").textValue(), upstreamBase, guardBase);
+            if (rewritten != null) {
+                response.put("location", rewritten);
             }
         }
         return dropped;

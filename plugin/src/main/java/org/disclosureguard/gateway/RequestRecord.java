@@ -98,6 +98,20 @@ final class RequestRecord {
         }
     }
 
+    /**
+     * Takes over what another record noted about resources about to be released: the entries of a search answer are
+     * noted apart while they are released one at a time, and taken over only once all of them were, so that an answer
+     * that fails half-way notes none of them.
+     */
+    void absorbReleases(RequestRecord entries) {
+        released.addAll(entries.released);
+        withheld.addAll(entries.withheld);
+        patients.addAll(entries.patients);
+        labels.addAll(entries.labels);
+        entries.onRecord.values().forEach(this::onRecord);
+        redacted |= entries.redacted;
+    }
+
     /** A patient with a restricted record whose resource this request was refused or held for. */
     void restricted(PatientOnRecord patient) {
         restricted.putIfAbsent(patient.id(), patient);

@@ -34,8 +34,8 @@ import org.disclosureguard.upstream.UpstreamResponse;
  * The response path for the interactions the guard binds: identify the requester and decide the request
  * ({@link DisclosureControl#admit}), build the upstream request, fetch, check that the answer is what was asked
  * for, label it, decide and redact each resource ({@link DisclosureControl#release}), rewrite its links, and
- * serialize it. The whole answer is prepared in
- * memory before anything is written, so a failure at any step releases nothing.
+ * serialize it; a search answer entry by entry, so that it is never held as one tree. The whole answer is prepared
+ * in memory before anything is written, so a failure at any step releases nothing.
  *
  * <p>Thread-safe: holds only thread-safe collaborators.
  */
@@ -568,11 +568,13 @@ public final class ResponsePath {
         String policyVersion = admission.engine().version();
         String pageQuery = request.interaction() == Interaction.PAGE
                 ? redeemPage(request.parameters(), requesterId, policyVersion) : null;
-        Fetched fetched = fetchLabelled(request, pageQuery);
-        UpstreamResponse response = fetched.response();
-        ObjectNode resource = fetched.resource();
-        Confidentiality patientMark = request.interaction() == Interaction.READ
-                && DisclosureControl.needsPatientMark(admission, resource) ? patientMark(request, resource) : null;
+        UpstreamResponse response = fetch(request, pageQuery);
+        if (request.interaction() != Interaction.READ) {
+            return forwardSearchset(request, record, admission, response);
+        }
+        ObjectNode resource = labelled(request, response);
+        Confidentiality patientMark = DisclosureControl.needsPatientMark(admission, resource)
+                ? patientMark(request, resource) : null;
         Decision decision;
         try {
             decision = control.release(admission, request.interaction(), resource, patientMark, record);
@@ -580,8 +582,72 @@ public final class ResponsePath {
             throw new GuardException(GuardError.REDACTION_FAILED, null, e);
         }
         control.admitPatients(admission, record);
-        issuePages(resource, requesterId, policyVersion);
         return answer(request, response, resource, decision);
+    }
+
+    /**
+     * Releases a search or page answer one entry at a time: each entry of the searchset Bundle is read, labelled,
+     * decided, redacted, rewritten and written out before the next is read, so that the answer is never held as one
+     * tree, only as the upstream's bytes and the answer's. What the entries release is noted apart and taken into
+     * the request's record only once every entry has been released. A Bundle whose {@code resourceType} and
+     * {@code type} do not come before its entries is released whole, the same way.
+     */
+    private Outbound forwardSearchset(Inbound request, RequestRecord record, DisclosureControl.Admission admission,
+            UpstreamResponse response) {
+        String upstreamBase = upstream.base().toString();
+        RequestRecord entries = new RequestRecord(clock.instant());
+        FhirJson.EntryWriter written = json.entryWriter();
+        boolean[] dropped = {false};
+        int[] droppedLinks = {0};
+        FhirJson.StreamedBundle read;
+        try {
+            read = json.readBundle(response.body(), ResponsePath::isSearchset, entry -> {
+                if (entry instanceof ObjectNode object) {
+                    labelOrFail(() -> labeller.labelEntry(object));
+                }
+                boolean kept;
+                try {
+                    kept = control.releaseEntry(admission, entry, entries);
+                } catch (IllegalArgumentException e) {
+                    throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+                }
+                if (!kept) {
+                    dropped[0] = true;
+                    return;
+                }
+                if (entry instanceof ObjectNode object) {
+                    droppedLinks[0] += LinkRewriter.rewriteEntry(object, upstreamBase, request.guardBase());
+                }
+                written.add(entry);
+            });
+        } catch (IOException e) {
+            throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
+        }
+        ObjectNode bundle = read.bundle();
+        checkAnswerMatches(request, bundle);
+        labelOrFail(() -> labeller.label(bundle));
+        Decision decision;
+        if (read.streamed()) {
+            decision = control.releaseSearchset(admission, bundle, dropped[0]);
+            record.absorbReleases(entries);
+        } else {
+            try {
+                decision = control.release(admission, request.interaction(), bundle, null, record);
+            } catch (IllegalArgumentException e) {
+                throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+            }
+        }
+        control.admitPatients(admission, record);
+        issuePages(bundle, admission.context().requester().id(), admission.engine().version());
+        droppedLinks[0] += LinkRewriter.rewrite(bundle, upstreamBase, request.guardBase());
+        warnIfLinksDropped(droppedLinks[0]);
+        byte[] body = read.streamed() ? written.finish(bundle) : json.write(bundle);
+        return new Outbound(200, answerHeaders(request, response, decision), body);
+    }
+
+    private static boolean isSearchset(ObjectNode bundle) {
+        return "Bundle".equals(bundle.path("resourceType").asText(null))
+                && "searchset".equals(bundle.path("type").asText(null));
     }
 
     /**
@@ -645,6 +711,16 @@ public final class ResponsePath {
      * @param pageQuery for a page request, the practice server's page query its token stands for
      */
     private Fetched fetchLabelled(Inbound request, String pageQuery) {
+        UpstreamResponse response = fetch(request, pageQuery);
+        return new Fetched(response, labelled(request, response));
+    }
+
+    /**
+     * The practice server's successful answer to a request.
+     *
+     * @param pageQuery for a page request, the practice server's page query its token stands for
+     */
+    private UpstreamResponse fetch(Inbound request, String pageQuery) {
         String relative = switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
@@ -664,6 +740,11 @@ public final class ResponsePath {
         if (!response.isSuccess()) {
             throw new GuardException(errorForStatus(response.status(), request.interaction()));
         }
+        return response;
+    }
+
+    /** The answer parsed as one tree, checked to be what was asked for, and labelled. */
+    private ObjectNode labelled(Inbound request, UpstreamResponse response) {
         ObjectNode resource;
         try {
             resource = json.readResource(response.body());
@@ -671,23 +752,35 @@ public final class ResponsePath {
             throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
         }
         checkAnswerMatches(request, resource);
+        labelOrFail(() -> labeller.label(resource));
+        return resource;
+    }
+
+    /** Labels, failing as an answer that is not FHIR for what the labeller cannot read, otherwise as a fault. */
+    private static void labelOrFail(Runnable labelling) {
         try {
-            labeller.label(resource);
+            labelling.run();
         } catch (IllegalArgumentException e) {
             throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
         } catch (RuntimeException e) {
             throw new GuardException(GuardError.LABELLING_FAILED, null, e);
         }
-        return new Fetched(response, resource);
     }
 
     /** The released answer: links rebased to the guard, the decision named, the body serialized. */
     private Outbound answer(Inbound request, UpstreamResponse response, ObjectNode resource, Decision decision) {
-        int dropped = LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase());
+        warnIfLinksDropped(LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase()));
+        return new Outbound(200, answerHeaders(request, response, decision), json.write(resource));
+    }
+
+    private void warnIfLinksDropped(int dropped) {
         if (dropped > 0) {
             LOG.warn("Dropped {} link(s) not on the practice server's base {}: check guard.upstream.base-url "
                     + "against the address the practice server puts in its links", dropped, upstream.base());
         }
+    }
+
+    private static Map<String, String> answerHeaders(Inbound request, UpstreamResponse response, Decision decision) {
         Map<String, String> headers = baseHeaders();
         headers.put(DisclosureControl.DECISION_HEADER, DisclosureControl.headerValue(decision));
         if (request.interaction() == Interaction.READ) {
@@ -695,7 +788,7 @@ public final class ResponsePath {
             copy(response.headers(), headers, "last-modified", "Last-Modified");
         }
         copy(response.headers(), headers, "x-request-id", "X-Request-Id");
-        return new Outbound(200, headers, json.write(resource));
+        return headers;
     }
 
     /**

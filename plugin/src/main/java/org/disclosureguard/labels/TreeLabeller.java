@@ -47,6 +47,21 @@ public final class TreeLabeller {
         return count;
     }
 
+    /**
+     * Labels the resource of one Bundle entry in place, exactly as {@link #label} labels it when it labels the Bundle
+     * the entry belongs to; an entry without a resource is left alone. With {@link #label} on the Bundle without its
+     * entries, this lets a Bundle be labelled one entry at a time.
+     *
+     * @param entry one element of a Bundle's {@code entry} array
+     * @return how many resources and elements were labelled
+     * @throws IllegalArgumentException if the entry's resource is not a resource, or nests resources too deeply
+     */
+    public LabelCount labelEntry(ObjectNode entry) {
+        LabelCount count = new LabelCount();
+        labelNested(entry.get("resource"), count, 0);
+        return count;
+    }
+
     private void labelResource(ObjectNode resource, LabelCount count, int depth) {
         if (depth > MAX_NESTING) {
             throw new IllegalArgumentException("resources are nested more than " + MAX_NESTING + " deep");
