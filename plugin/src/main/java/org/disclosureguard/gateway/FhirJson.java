@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -155,7 +154,8 @@ public final class FhirJson {
 
     /**
      * The {@code entry} array of a Bundle, written one element at a time, then spliced into the rest of the Bundle:
-     * the bytes are those {@link #write} would write for the whole Bundle. Not thread-safe: one per answer.
+     * the bytes are those {@link #write} would write for the whole Bundle, held in pieces rather than one array. Not
+     * thread-safe: one per answer.
      */
     public final class EntryWriter {
 
@@ -182,11 +182,11 @@ public final class FhirJson {
 
         /**
          * The whole Bundle: {@code bundle} written with the elements added so far as its {@code entry}, in the place
-         * its {@code entry} field has. Call once, after the last {@link #add}.
+         * its {@code entry} field has; the entries are not copied again. Call once, after the last {@link #add}.
          *
          * @param bundle the Bundle's other fields, with an {@code entry} field (any value) marking where the entries go
          */
-        public byte[] finish(ObjectNode bundle) {
+        public AnswerBody finish(ObjectNode bundle) {
             if (!bundle.has("entry")) {
                 throw new IllegalArgumentException("the Bundle has no entry field to put the entries in");
             }
@@ -204,21 +204,17 @@ public final class FhirJson {
             if (at < 0) {
                 throw new IllegalStateException("the entries' place was not found in the Bundle written");
             }
-            long length = outer.length - quoted.length + out.size();
-            if (length > Integer.MAX_VALUE - 16) {
-                throw new IllegalStateException("the Bundle is too large to be written as one answer");
-            }
-            int size = (int) out.size();
-            byte[] whole = Arrays.copyOf(outer, (int) length);
-            out.copyTo(whole, at);
-            System.arraycopy(outer, at + quoted.length, whole, at + size, outer.length - at - quoted.length);
-            return whole;
+            List<AnswerBody.Piece> pieces = new ArrayList<>();
+            pieces.add(new AnswerBody.Piece(outer, 0, at));
+            out.addTo(pieces);
+            pieces.add(new AnswerBody.Piece(outer, at + quoted.length, outer.length - at - quoted.length));
+            return AnswerBody.of(pieces);
         }
     }
 
     /**
-     * Bytes kept in fixed-size chunks, so that growing never copies what is already written and the whole is copied
-     * once, into its final place.
+     * Bytes kept in fixed-size chunks, so that growing never copies what is already written, and no chunk is large
+     * enough to need a contiguous stretch of the heap of its own.
      */
     private static final class Chunks extends OutputStream {
 
@@ -254,17 +250,12 @@ public final class FhirJson {
             }
         }
 
-        long size() {
-            return (long) full.size() * CHUNK + used;
-        }
-
-        /** Copies every byte written into {@code target} from {@code at} on. */
-        void copyTo(byte[] target, int at) {
+        /** Adds every byte written, as pieces, without copying. */
+        void addTo(List<AnswerBody.Piece> pieces) {
             for (byte[] chunk : full) {
-                System.arraycopy(chunk, 0, target, at, CHUNK);
-                at += CHUNK;
+                pieces.add(new AnswerBody.Piece(chunk, 0, CHUNK));
             }
-            System.arraycopy(current, 0, target, at, used);
+            pieces.add(new AnswerBody.Piece(current, 0, used));
         }
     }
 

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +62,17 @@ public final class ResponsePath {
             Map<String, String> headers, String guardBase, DisclosureControl.Connection connection) {}
 
     /** A complete answer, ready to write. */
-    public record Outbound(int status, Map<String, String> headers, byte[] body) {}
+    public record Outbound(int status, Map<String, String> headers, AnswerBody content) {
+
+        public Outbound(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, AnswerBody.of(body));
+        }
+
+        /** The answer's bytes as one array (a copy, for an answer held in pieces). */
+        public byte[] body() {
+            return content.bytes();
+        }
+    }
 
     /** Parameters that shape the guard's own output and are never forwarded. */
     static final Set<String> LOCAL_PARAMETERS = Set.of("_format", "_pretty");
@@ -489,7 +496,7 @@ public final class ResponsePath {
     public Outbound notOffered(int status, String interaction, String resourceType, String target) {
         Outbound refusal = error(GuardError.NOT_OFFERED, null);
         return audited(new RequestRecord(clock.instant()), interaction, resourceType, target,
-                new Outbound(status, refusal.headers(), refusal.body()), GuardError.NOT_OFFERED.code());
+                new Outbound(status, refusal.headers(), refusal.content()), GuardError.NOT_OFFERED.code());
     }
 
     private Outbound audited(Inbound request, RequestRecord record, Outbound answer, String code) {
@@ -509,7 +516,7 @@ public final class ResponsePath {
 
     private Outbound audited(RequestRecord record, String interaction, String resourceType, String target,
             Outbound answer, String code, List<TransactionalWrite> alsoWrite) {
-        String hash = code == null && answer.status() == 200 ? sha256(answer.body()) : null;
+        String hash = code == null && answer.status() == 200 ? answer.content().sha256() : null;
         try {
             AuditEntry entry = record.entry(instance, interaction, resourceType, target, answer.status(), code, hash);
             recorder.record(entry, entry.outcome().released() ? record.patientsOnRecord()
@@ -521,7 +528,7 @@ public final class ResponsePath {
         }
         Map<String, String> headers = new LinkedHashMap<>(answer.headers());
         headers.put(REQUEST_ID_HEADER, record.requestId());
-        return new Outbound(answer.status(), headers, answer.body());
+        return new Outbound(answer.status(), headers, answer.content());
     }
 
     private static String interactionCode(Interaction interaction) {
@@ -540,14 +547,6 @@ public final class ResponsePath {
                     : request.parameters());
             case PAGE -> query(request.parameters() == null ? Map.of() : request.parameters());
         };
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-        }
     }
 
     /** The answer for a refusal by identity or policy. */
@@ -641,7 +640,7 @@ public final class ResponsePath {
         issuePages(bundle, admission.context().requester().id(), admission.engine().version());
         droppedLinks[0] += LinkRewriter.rewrite(bundle, upstreamBase, request.guardBase());
         warnIfLinksDropped(droppedLinks[0]);
-        byte[] body = read.streamed() ? written.finish(bundle) : json.write(bundle);
+        AnswerBody body = read.streamed() ? written.finish(bundle) : AnswerBody.of(json.write(bundle));
         return new Outbound(200, answerHeaders(request, response, decision), body);
     }
 

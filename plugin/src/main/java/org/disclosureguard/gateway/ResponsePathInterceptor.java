@@ -215,9 +215,9 @@ public final class ResponsePathInterceptor {
     static void write(HttpServletResponse response, ResponsePath.Outbound answer) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
-        response.setContentLength(answer.body().length);
+        response.setContentLength(answer.content().length());
         try (OutputStream out = response.getOutputStream()) {
-            out.write(answer.body());
+            answer.content().writeTo(out);
         }
         AnsweredResponse.seal(response);
     }
