@@ -41,6 +41,7 @@ import org.disclosureguard.redaction.TreeRedactor;
 import org.disclosureguard.testsupport.Fixtures;
 import org.disclosureguard.testsupport.SharedData;
 import org.disclosureguard.testsupport.SignedTokens;
+import org.disclosureguard.testsupport.TestRequesters;
 import org.disclosureguard.upstream.UpstreamClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,24 +88,8 @@ class SearchsetStreamingTest {
         Files.write(policyFile, PolicyEngine.defaultPolicyBytes());
         PolicyStore policies = PolicyStore.open(policyFile, Clock.systemUTC());
         RequesterAuthenticator authenticator = RequesterAuthenticator.builder(RequesterRegistry.parse("requesters.yaml",
-                """
-                version: 1
-                requesters:
-                  - id: agency
-                    organisation: Test Health Agency
-                    class: public-health
-                    token:
-                      clientId: agency
-                      keys:
-                        - jwk: '%s'
-                  - id: provider
-                    organisation: Test Hospital
-                    class: nhs-provider
-                    token:
-                      clientId: provider
-                      keys:
-                        - jwk: '%s'
-                """.formatted(SignedTokens.publicJwk(AGENCY), SignedTokens.publicJwk(PROVIDER)), Path.of(".")),
+                TestRequesters.yaml(List.of(new TestRequesters.Requester("agency", "public-health", AGENCY),
+                        new TestRequesters.Requester("provider", "nhs-provider", PROVIDER))), Path.of(".")),
                 PartnerCaTrust.none()).build();
         path = new ResponsePath(new UpstreamClient(URI.create(UPSTREAM.baseUrl() + "/fhir"), Duration.ofSeconds(2),
                 Duration.ofSeconds(20), 64 << 20), new TreeLabeller(LabelConfiguration.defaults(FHIR)), FHIR_JSON,

@@ -20,6 +20,17 @@ public final class TestRequesters {
 
     /** Writes a registry of these requesters in a new directory under target/ and answers its path. */
     public static Path registry(String directoryPrefix, List<Requester> requesters) {
+        try {
+            Path file = Files.createTempDirectory(Path.of("target"), directoryPrefix).resolve("requesters.yaml");
+            Files.writeString(file, yaml(requesters));
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A registry of these requesters, as YAML. */
+    public static String yaml(List<Requester> requesters) {
         StringBuilder yaml = new StringBuilder("version: 1\nrequesters:\n");
         for (Requester r : requesters) {
             yaml.append("""
@@ -32,13 +43,7 @@ public final class TestRequesters {
                             - jwk: '%s'
                     """.formatted(r.id(), r.id(), r.requesterClass(), r.id(), SignedTokens.publicJwk(r.key())));
         }
-        try {
-            Path file = Files.createTempDirectory(Path.of("target"), directoryPrefix).resolve("requesters.yaml");
-            Files.writeString(file, yaml.toString());
-            return file.toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return yaml.toString();
     }
 
     /** A ten-digit NHS number with a valid modulus 11 check digit, the first at or after the seed. */
