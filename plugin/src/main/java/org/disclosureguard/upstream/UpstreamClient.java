@@ -1,24 +1,46 @@
 package org.disclosureguard.upstream;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.DefaultHttpResponseParserFactory;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Fetches from the practice FHIR server. Each call is one GET with JSON asked for, redirects never followed, a
@@ -28,9 +50,29 @@ import java.util.concurrent.TimeoutException;
  * accepted only without a content coding ({@code Accept-Encoding: identity}): a compressed answer is refused unread,
  * so the size cap is a cap on what the guard parses and no compression bomb is ever inflated.
  *
- * <p>Thread-safe; one instance is shared by all requests.
+ * <p>The transport is Apache HttpClient 5 classic: blocking I/O on the calling thread, over a pool of at most
+ * {@link #MAX_CONNECTIONS} keep-alive connections. The client never retries, never follows a redirect, keeps no
+ * cookies, caches no authentication, never inflates a body and never asks to upgrade the connection. Answers are
+ * parsed strictly: anything but a status line where one is due (garbage, or a {@code 101} switching protocols) and
+ * header lines beyond 64 KiB or 256 in number make the answer
+ * malformed; an answer framed by both {@code Content-Length} and {@code Transfer-Encoding} is refused. A connection
+ * is returned to the pool only after a complete, accepted answer; after a refused answer, a body over the limit, a
+ * timeout or any failure it is closed, so an unread body is never drained. A pooled connection idle for longer
+ * than {@link #VALIDATE_AFTER_INACTIVITY} is checked before it is used again, so a practice server that closed
+ * an idle keep-alive connection does not turn the next request into a failure. A connection the server closed
+ * more recently than that, or in the instant between the check and the request, fails that one request as
+ * {@link UpstreamFailure.Kind#UNAVAILABLE} (GETs are not retried), and every idle connection in the pool is then
+ * closed, so the requests after it connect afresh.
+ *
+ * <p>The deadline for the whole answer is kept by one daemon timer thread shared by all clients in the JVM: at
+ * the deadline it aborts the exchange, closing its connection, so a read blocked on a body that trickles in fails
+ * at once; the read timeout of the socket is the same duration.
+ *
+ * <p>Thread-safe; one instance is shared by all requests. {@link #close()} closes the pool: exchanges under way
+ * fail, and every later {@link #get} fails as {@link UpstreamFailure.Kind#UNAVAILABLE}. The application closes it
+ * at shutdown.
  */
-public final class UpstreamClient {
+public final class UpstreamClient implements AutoCloseable {
 
     /** Request headers passed from the requester to the upstream, if present. Everything else is dropped. */
     public static final Set<String> FORWARDED_REQUEST_HEADERS = Set.of("accept-language", "x-request-id");
@@ -38,27 +80,93 @@ public final class UpstreamClient {
     /** Response headers kept from the upstream. Everything else (cookies, server banners) is dropped. */
     public static final Set<String> KEPT_RESPONSE_HEADERS = Set.of("etag", "last-modified", "x-request-id");
 
+    /**
+     * The most connections open to the practice server at once. A request that finds them all busy waits for one
+     * within its own deadline.
+     */
+    public static final int MAX_CONNECTIONS = 64;
+
+    /** A pooled connection idle for longer than this is checked (a 1 ms read) before it is used again. */
+    public static final Duration VALIDATE_AFTER_INACTIVITY = Duration.ofSeconds(1);
+
     private static final String FHIR_JSON = "application/fhir+json";
 
+    /** The longest status or header line accepted from the practice server. */
+    private static final int MAX_HEADER_LINE = 64 * 1024;
+
+    /** The most header lines accepted in one answer. */
+    private static final int MAX_HEADERS = 256;
+
+    /** The largest body a Java array can hold; a larger limit is capped to it. */
+    private static final long LARGEST_BODY = Integer.MAX_VALUE - 8;
+
+    /** The first buffer for a body of undeclared length. */
+    private static final int FIRST_BUFFER = 16 * 1024;
+
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
+
     private final URI base;
-    private final HttpClient http;
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient http;
     private final Duration timeout;
     private final long maxBodyBytes;
+    private volatile boolean closed;
 
     /**
      * @param base the practice server's FHIR base URL, for example {@code http://127.0.0.1:8090/fhir}
      * @param connectTimeout the longest wait for a connection
      * @param timeout the longest wait for the whole answer, body included
      * @param maxBodyBytes the largest body accepted
+     * @throws IllegalArgumentException if the base is not an absolute http or https URL or a duration is not
+     *     positive
      */
     public UpstreamClient(URI base, Duration connectTimeout, Duration timeout, long maxBodyBytes) {
         this.base = normalise(Objects.requireNonNull(base, "base"));
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.maxBodyBytes = maxBodyBytes;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
+        this.timeout = positive(timeout, "timeout");
+        this.maxBodyBytes = Math.min(maxBodyBytes, LARGEST_BODY);
+        String scheme = this.base.getScheme() == null ? "" : this.base.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || this.base.getHost() == null) {
+            throw new IllegalArgumentException("the upstream base URL must be an absolute http or https URL: " + base);
+        }
+        Timeout whole = Timeout.of(timeout);
+        // HttpCore's strict parser: HttpClient's own skips lines that are not a status line, so garbage before an
+        // answer would pass unnoticed. The limits bound what a misbehaving server can make the guard hold.
+        Http1Config http1 = Http1Config.custom()
+                .setMaxLineLength(MAX_HEADER_LINE)
+                .setMaxHeaderCount(MAX_HEADERS)
+                .build();
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(MAX_CONNECTIONS)
+                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+                        .http1Config(http1)
+                        .responseParserFactory(new DefaultHttpResponseParserFactory(http1))
+                        .build())
+                .setTlsSocketStrategy(DefaultClientTlsStrategy.createSystemDefault())
+                .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(whole).setTcpNoDelay(true).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(positive(connectTimeout, "connectTimeout")))
+                        .setSocketTimeout(whole)
+                        .setValidateAfterInactivity(TimeValue.of(VALIDATE_AFTER_INACTIVITY))
+                        .build())
+                .build();
+        this.http = HttpClients.custom()
+                .setConnectionManager(this.pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(whole)
+                        .setResponseTimeout(whole)
+                        .setRedirectsEnabled(false)
+                        .setAuthenticationEnabled(false)
+                        .setContentCompressionEnabled(false)
+                        .setProtocolUpgradeEnabled(false)
+                        .setExpectContinueEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableConnectionState()
                 .build();
     }
 
@@ -68,7 +176,8 @@ public final class UpstreamClient {
     }
 
     /**
-     * GETs {@code base + "/" + relativePath}.
+     * GETs {@code base + "/" + relativePath}, blocking the calling thread until the answer is complete, refused or
+     * past its deadline.
      *
      * @param relativePath path and query below the base, already encoded, for example
      *     {@code Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9000000009}; a query alone
@@ -78,39 +187,86 @@ public final class UpstreamClient {
      * @throws UpstreamFailure for every other outcome
      */
     public UpstreamResponse get(String relativePath, Map<String, String> requestHeaders) throws UpstreamFailure {
-        String separator = relativePath.isEmpty() || relativePath.startsWith("?") ? "" : "/";
-        URI uri;
+        if (closed) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the upstream client is closed");
+        }
+        HttpGet request = request(relativePath, requestHeaders);
+        Deadline deadline = new Deadline(request, timeout);
+        ClassicHttpResponse response = null;
+        boolean complete = false;
         try {
-            uri = URI.create(base + separator + relativePath);
+            response = http.executeOpen(null, request, null);
+            UpstreamResponse answer = answer(response);
+            complete = true;
+            return answer;
+        } catch (IOException e) {
+            if (deadline.passed()) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the practice server did not answer in time", e);
+            }
+            throw classify(e, response != null);
+        } catch (IllegalStateException e) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE,
+                    closed ? "the upstream client is closed" : "the exchange with the practice server failed", e);
+        } finally {
+            deadline.cancel();
+            if (!complete) {
+                // Closes the connection: an unread or partly read body is abandoned, never drained or reused.
+                request.cancel();
+            }
+            if (response != null) {
+                closeQuietly(response);
+            }
+        }
+    }
+
+    /**
+     * Closes the connection pool and its connections, so exchanges under way fail; later calls fail as
+     * {@link UpstreamFailure.Kind#UNAVAILABLE} without a connection. Idempotent.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        http.close(CloseMode.GRACEFUL);
+    }
+
+    private HttpGet request(String relativePath, Map<String, String> requestHeaders) throws UpstreamFailure {
+        String separator = relativePath.isEmpty() || relativePath.startsWith("?") ? "" : "/";
+        HttpGet request;
+        try {
+            request = new HttpGet(URI.create(base + separator + relativePath));
         } catch (IllegalArgumentException e) {
             throw new UpstreamFailure(UpstreamFailure.Kind.UNEXPECTED_CONTENT, "the request cannot be forwarded", e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(timeout)
-                .header("Accept", FHIR_JSON)
-                .header("Accept-Encoding", "identity");
-        requestHeaders.forEach((name, value) -> {
-            if (FORWARDED_REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                request.header(name, value);
+        request.setHeader("Accept", FHIR_JSON);
+        request.setHeader("Accept-Encoding", "identity");
+        for (Map.Entry<String, String> header : requestHeaders.entrySet()) {
+            if (FORWARDED_REQUEST_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                if (!fieldValue(header.getValue())) {
+                    throw new UpstreamFailure(UpstreamFailure.Kind.UNEXPECTED_CONTENT, "the request cannot be forwarded");
+                }
+                request.addHeader(header.getKey(), header.getValue());
             }
-        });
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request.build(),
-                info -> acceptable(info) ? new BoundedBody(maxBodyBytes) : HttpResponse.BodySubscribers.replacing(null));
-        HttpResponse<byte[]> response;
-        try {
-            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the practice server did not answer in time");
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the request was interrupted");
-        } catch (ExecutionException e) {
-            throw classify(e.getCause());
         }
-        int status = response.statusCode();
+        return request;
+    }
+
+    /** No control characters but tab: a forwarded value can never end the header line or add another. */
+    private static boolean fieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Only 2xx and 4xx answers in FHIR JSON without a content coding and with unambiguous framing have their
+     * bodies read; anything else is refused unread.
+     */
+    private UpstreamResponse answer(ClassicHttpResponse response) throws UpstreamFailure, IOException {
+        int status = response.getCode();
         if (status >= 300 && status < 400) {
             throw new UpstreamFailure(UpstreamFailure.Kind.REDIRECT, "the practice server answered with a redirect");
         }
@@ -118,57 +274,117 @@ public final class UpstreamClient {
             throw new UpstreamFailure(UpstreamFailure.Kind.ERROR_STATUS,
                     "the practice server answered with status " + status);
         }
-        if (response.body() == null) {
+        if (!withoutContentCoding(response) || !inFhirJson(response)) {
             throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR, "the practice server did not answer with FHIR JSON");
         }
-        long declared = response.headers().firstValueAsLong("content-length").orElse(-1);
-        if (declared >= 0 && response.body().length != declared) {
-            throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR, "the practice server's answer was cut short");
+        if (response.containsHeader("Transfer-Encoding") && response.containsHeader("Content-Length")) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR,
+                    "the practice server's answer was cut short or malformed");
         }
-        return new UpstreamResponse(status, keptHeaders(response), response.body());
+        return new UpstreamResponse(status, keptHeaders(response), body(response.getEntity()));
+    }
+
+    private static boolean withoutContentCoding(ClassicHttpResponse response) {
+        for (Header header : response.getHeaders("Content-Encoding")) {
+            for (String coding : header.getValue().split(",", -1)) {
+                if (!coding.trim().equalsIgnoreCase("identity")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean inFhirJson(ClassicHttpResponse response) {
+        Header[] types = response.getHeaders("Content-Type");
+        return types.length == 1 && isFhirJson(types[0].getValue());
     }
 
     /**
-     * Only 2xx and 4xx answers in FHIR JSON without a content coding have their bodies read; anything else is
-     * discarded unread.
+     * Reads the whole body, into an array of the declared length when there is one. Leaving the stream at its
+     * end returns the connection to the pool; any failure leaves it to the caller to abandon.
      */
-    private static boolean acceptable(HttpResponse.ResponseInfo info) {
-        int status = info.statusCode();
-        boolean statusOk = (status >= 200 && status < 300) || (status >= 400 && status < 500);
-        String coding = info.headers().firstValue("content-encoding").orElse("identity").trim();
-        return statusOk && coding.equalsIgnoreCase("identity")
-                && isFhirJson(info.headers().firstValue("content-type").orElse(""));
+    private byte[] body(HttpEntity entity) throws UpstreamFailure, IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        long declared = entity.getContentLength();
+        if (declared > maxBodyBytes) {
+            throw tooLarge();
+        }
+        InputStream in = entity.getContent();
+        if (declared >= 0) {
+            byte[] body = new byte[(int) declared];
+            if (in.readNBytes(body, 0, body.length) < body.length || in.read() != -1) {
+                throw new EOFException("the body does not match its Content-Length");
+            }
+            return body;
+        }
+        byte[] buffer = new byte[(int) Math.min(maxBodyBytes + 1, FIRST_BUFFER)];
+        int size = 0;
+        while (true) {
+            if (size == buffer.length) {
+                buffer = Arrays.copyOf(buffer, (int) Math.min(maxBodyBytes + 1, 2L * size));
+            }
+            int read = in.read(buffer, size, buffer.length - size);
+            if (read < 0) {
+                break;
+            }
+            size += read;
+            if (size > maxBodyBytes) {
+                throw tooLarge();
+            }
+        }
+        return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
     }
 
-    private static UpstreamFailure classify(Throwable cause) {
-        if (cause instanceof BoundedBody.TooLarge) {
-            return new UpstreamFailure(UpstreamFailure.Kind.TOO_LARGE, "the practice server's answer is too large");
+    private static UpstreamFailure tooLarge() {
+        return new UpstreamFailure(UpstreamFailure.Kind.TOO_LARGE, "the practice server's answer is too large");
+    }
+
+    /**
+     * @param answered whether the status line and headers had arrived: a connection closed before them gave no
+     *     answer at all (the server is going away, or closed a pooled connection as it was reused), one closed
+     *     after them cut the answer short
+     */
+    private UpstreamFailure classify(IOException cause, boolean answered) {
+        if (Thread.currentThread().isInterrupted()) {
+            return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the request was interrupted", cause);
         }
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof ConnectionRequestTimeoutException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
+                    "no connection to the practice server was free in time", cause);
+        }
+        if (cause instanceof ConnectTimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT,
                     "the practice server did not accept a connection in time", cause);
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof SocketTimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the practice server did not answer in time", cause);
         }
-        if (cause instanceof ConnectException || cause instanceof java.nio.channels.UnresolvedAddressException) {
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                || cause instanceof NoRouteToHostException) {
             return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the practice server cannot be reached", cause);
         }
-        if (cause instanceof IOException) {
-            return new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR,
-                    "the practice server's answer was cut short or malformed", cause);
+        if (!answered && (cause instanceof NoHttpResponseException || cause instanceof SocketException)) {
+            // The other idle connections were most likely closed at the same time (a restart): drop them all, so
+            // that the next requests connect afresh instead of failing on them one by one.
+            pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
+            return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE,
+                    "the practice server closed the connection without answering", cause);
         }
-        return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the exchange with the practice server failed", cause);
+        return new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR,
+                "the practice server's answer was cut short or malformed", cause);
     }
 
-    private static Map<String, String> keptHeaders(HttpResponse<?> response) {
+    private static Map<String, String> keptHeaders(ClassicHttpResponse response) {
         Map<String, String> kept = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (KEPT_RESPONSE_HEADERS.contains(lower) && !values.isEmpty()) {
-                kept.put(lower, values.get(0));
+        for (Header header : response.getHeaders()) {
+            String lower = header.getName().toLowerCase(Locale.ROOT);
+            if (KEPT_RESPONSE_HEADERS.contains(lower)) {
+                kept.putIfAbsent(lower, header.getValue());
             }
-        });
+        }
         return kept;
     }
 
@@ -177,11 +393,64 @@ public final class UpstreamClient {
         return List.of(FHIR_JSON, "application/json", "application/json+fhir").contains(mime);
     }
 
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException e) {
+            // the connection is already closed or released; nothing is left to do
+        }
+    }
+
+    private static Duration positive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + duration);
+        }
+        return duration;
+    }
+
     private static URI normalise(URI uri) {
         String text = uri.toString();
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
         }
         return URI.create(text);
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "upstream-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** Aborts one exchange when its time is up, unless cancelled first. */
+    private static final class Deadline implements Runnable {
+
+        private final HttpGet request;
+        private final ScheduledFuture<?> alarm;
+        private volatile boolean passed;
+
+        Deadline(HttpGet request, Duration timeout) {
+            this.request = request;
+            this.alarm = DEADLINES.schedule(this, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public void run() {
+            passed = true;
+            request.cancel();
+        }
+
+        boolean passed() {
+            return passed;
+        }
+
+        void cancel() {
+            alarm.cancel(false);
+        }
     }
 }

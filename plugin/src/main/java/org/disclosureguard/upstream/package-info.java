@@ -3,6 +3,7 @@
  * way the exchange can go wrong classified as an {@link org.disclosureguard.upstream.UpstreamFailure} so that
  * callers can fail closed.
  *
- * <p>Core package: JDK HTTP client only. It must not depend on Spring, the servlet API or HAPI's server.
+ * <p>Core package: Apache HttpClient 5 (classic, blocking) is its one library. It must not depend on Spring, the
+ * servlet API or HAPI's server.
  */
 package org.disclosureguard.upstream;

@@ -17,10 +17,12 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -29,14 +31,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +87,11 @@ class UpstreamClientTest {
     void reset() {
         upstream.resetAll();
         client = clientFor(URI.create(upstreamUrl() + "/fhir"), LIMIT);
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
     }
 
     private static String upstreamUrl() {
@@ -407,6 +421,247 @@ class UpstreamClientTest {
         assertThat(failure.getCause()).isNull();
     }
 
+    // ---- the transport: no retries, no compression, no cookies, a pool ----
+
+    @Test
+    void get_asksForNoCompressionAndSendsNoCookieBack() throws Exception {
+        upstream.stubFor(get("/fhir/Patient/p1").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON)
+                .withHeader("Set-Cookie", "JSESSIONID=practice-session; Path=/")
+                .withBody(PATIENT)));
+
+        client.get("Patient/p1", Map.of());
+        client.get("Patient/p1", Map.of());
+
+        assertThat(upstream.getAllServeEvents()).hasSize(2).allSatisfy(event -> {
+            assertThat(event.getRequest().header("Accept-Encoding").values()).containsExactly("identity");
+            assertThat(event.getRequest().containsHeader("Cookie")).isFalse();
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Fault.class, names = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE"})
+    void get_whenTheConnectionIsClosedWithoutAnAnswer_failsAsUnavailableAndDoesNotRetry(Fault fault) {
+        upstream.stubFor(get("/fhir/Patient/p1").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withFault(fault)));
+
+        assertFailure(() -> client.get("Patient/p1", Map.of()), UpstreamFailure.Kind.UNAVAILABLE);
+
+        upstream.verify(1, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void get_afterThePracticeServerClosedAnIdleKeepAliveConnection_opensANewOne() throws Exception {
+        String answer = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: "
+                + PATIENT.length() + "\r\n\r\n" + PATIENT;
+        try (RawServer closesAfterEachAnswer = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(
+                        URI.create("http://127.0.0.1:" + closesAfterEachAnswer.port() + "/fhir"), LIMIT)) {
+            assertThat(rawClient.get("Patient/p1", Map.of()).body()).asString(StandardCharsets.UTF_8).isEqualTo(PATIENT);
+
+            // The answer promised keep-alive, but the server closed the connection; let it lie idle in the pool.
+            Thread.sleep(UpstreamClient.VALIDATE_AFTER_INACTIVITY.toMillis() + 500);
+
+            assertThat(rawClient.get("Patient/p1", Map.of()).body()).asString(StandardCharsets.UTF_8).isEqualTo(PATIENT);
+            assertThat(closesAfterEachAnswer.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void get_whenThePooledConnectionsWereClosedJustNow_failsOnceAsUnavailableAndThenConnectsAfresh() throws Exception {
+        String answer = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: "
+                + PATIENT.length() + "\r\n\r\n" + PATIENT;
+        try (RawServer closesAfterEachAnswer = new RawServer(answer, 500);
+                UpstreamClient rawClient = clientFor(
+                        URI.create("http://127.0.0.1:" + closesAfterEachAnswer.port() + "/fhir"), LIMIT)) {
+            // Two requests at once leave two connections in the pool, both already closed by the server.
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<UpstreamResponse>> first = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    first.add(two.submit(() -> {
+                        start.await();
+                        return rawClient.get("Patient/p1", Map.of());
+                    }));
+                }
+                start.countDown();
+                for (Future<UpstreamResponse> response : first) {
+                    assertThat(response.get(1, TimeUnit.MINUTES).status()).isEqualTo(200);
+                }
+            } finally {
+                two.shutdownNow();
+            }
+            assertThat(closesAfterEachAnswer.connections()).isEqualTo(2);
+
+            // Reused at once, before the idle check applies: the server closed it without answering.
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.UNAVAILABLE);
+
+            // The other closed connection was dropped with it: the next request connects afresh.
+            assertThat(rawClient.get("Patient/p1", Map.of()).status()).isEqualTo(200);
+            assertThat(closesAfterEachAnswer.connections()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void get_fromManyThreadsAtOnce_allSucceedOverPooledConnections() throws Exception {
+        int threads = 16;
+        int perThread = 20;
+        Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+        HttpServer counting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        ExecutorService serverThreads = Executors.newFixedThreadPool(threads);
+        counting.setExecutor(serverThreads);
+        counting.createContext("/fhir/Patient/", exchange -> {
+            clientPorts.add(exchange.getRemoteAddress().getPort());
+            String id = exchange.getRequestURI().getPath().substring("/fhir/Patient/".length());
+            byte[] body = ("{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", FHIR_JSON);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        counting.start();
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try (UpstreamClient pooled = clientFor(
+                URI.create("http://127.0.0.1:" + counting.getAddress().getPort() + "/fhir"), LIMIT)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(callers.submit(() -> {
+                    int matched = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        String id = "p" + thread + "-" + i;
+                        byte[] body = pooled.get("Patient/" + id, Map.of()).body();
+                        if (new String(body, StandardCharsets.UTF_8).contains("\"id\":\"" + id + "\"")) {
+                            matched++;
+                        }
+                    }
+                    return matched;
+                }));
+            }
+            int matched = 0;
+            for (Future<Integer> result : results) {
+                matched += result.get(2, TimeUnit.MINUTES);
+            }
+
+            assertThat(matched).isEqualTo(threads * perThread);
+            System.out.printf("%d requests from %d threads over %d connections%n", threads * perThread, threads,
+                    clientPorts.size());
+            assertThat(clientPorts).as("connections used").hasSizeBetween(1, threads);
+        } finally {
+            callers.shutdownNow();
+            counting.stop(0);
+            serverThreads.shutdownNow();
+        }
+    }
+
+    @Test
+    void get_afterClose_failsAsUnavailableWithoutCallingUpstream() throws Exception {
+        upstream.stubFor(get("/fhir/Patient/p1").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(PATIENT)));
+        assertThat(client.get("Patient/p1", Map.of()).status()).isEqualTo(200);
+
+        client.close();
+        client.close();
+
+        assertFailure(() -> client.get("Patient/p1", Map.of()), UpstreamFailure.Kind.UNAVAILABLE);
+        upstream.verify(1, anyRequestedFor(anyUrl()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Encoding: gzip\r\n",
+            "HTTP/1.1 500 Server Error\r\nContent-Type: application/fhir+json\r\n",
+            "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Type: application/fhir+json\r\n"})
+    void get_whenARefusedAnswerHasAnEndlessBody_failsWithoutReadingItAndAbandonsTheConnection(String head)
+            throws Exception {
+        try (EndlessServer endless = new EndlessServer(head, 1024, 5)) {
+            UpstreamClient endlessClient = clientFor(URI.create("http://127.0.0.1:" + endless.port() + "/fhir"), LIMIT);
+
+            assertThatThrownBy(() -> endlessClient.get("Patient/p1", Map.of())).isInstanceOf(UpstreamFailure.class)
+                    .asInstanceOf(type(UpstreamFailure.class)).extracting(UpstreamFailure::kind)
+                    .isNotEqualTo(UpstreamFailure.Kind.TIMEOUT);
+
+            assertThat(endless.connectionClosedByClient()).isTrue();
+            endlessClient.close();
+        }
+    }
+
+    @Test
+    void get_whenAnAnswerHasBothContentLengthAndChunkedFraming_failsAsNotFhir() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 5\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n";
+        String chunked = Integer.toHexString(PATIENT.length()) + "\r\n" + PATIENT + "\r\n0\r\n\r\n";
+        try (RawServer raw = new RawServer(head + chunked);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
+        }
+    }
+
+    @Test
+    void get_whenUpstreamSwitchesProtocols_failsAsMalformedAndReadsNothingAfterIt() throws Exception {
+        String answer = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
+                + "\r\n\r\n" + PATIENT;
+        try (RawServer raw = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
+        }
+    }
+
+    @Test
+    void get_whenAnInterimAnswerPrecedesTheAnswer_returnsTheFinalAnswer() throws Exception {
+        String answer = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
+                + "\r\n\r\n" + PATIENT;
+        try (RawServer raw = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            UpstreamResponse response = rawClient.get("Patient/p1", Map.of());
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body()).asString(StandardCharsets.UTF_8).isEqualTo(PATIENT);
+        }
+    }
+
+    @Test
+    void get_whenGarbagePrecedesAValidAnswer_failsAsNotFhir() throws Exception {
+        String answer = "<html>not a status line</html>\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
+                + "\r\n\r\n" + PATIENT;
+        try (RawServer raw = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
+        }
+    }
+
+    @Test
+    void get_whenAHeaderLineIsEndless_failsAsNotFhir() throws Exception {
+        String answer = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nX-Padding: " + "x".repeat(200_000)
+                + "\r\nContent-Length: " + PATIENT.length() + "\r\n\r\n" + PATIENT;
+        try (RawServer raw = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
+        }
+    }
+
+    @Test
+    void get_whenAForwardedHeaderHoldsALineBreak_failsWithoutCallingUpstream() {
+        assertFailure(() -> client.get("Patient/p1", Map.of("X-Request-Id", "req-1\r\nAuthorization: Bearer x")),
+                UpstreamFailure.Kind.UNEXPECTED_CONTENT);
+        upstream.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ftp://127.0.0.1/fhir", "fhir", "file:///fhir"})
+    void constructor_refusesABaseThatIsNotAnHttpUrl(String base) {
+        assertThatThrownBy(() -> clientFor(URI.create(base), LIMIT)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---- helpers ----
 
     private interface Call {
@@ -460,6 +715,11 @@ class UpstreamClientTest {
         private final Future<Boolean> closedByClient;
 
         EndlessServer(int chunkSize, long intervalMillis) throws IOException {
+            this("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\n", chunkSize, intervalMillis);
+        }
+
+        /** @param head the status line and headers but Transfer-Encoding, each line ending in CRLF */
+        EndlessServer(String head, int chunkSize, long intervalMillis) throws IOException {
             socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             byte[] chunk = (Integer.toHexString(chunkSize) + "\r\n" + "x".repeat(chunkSize) + "\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
@@ -467,9 +727,7 @@ class UpstreamClientTest {
                 try (Socket connection = socket.accept()) {
                     RawServer.readRequestHead(connection.getInputStream());
                     OutputStream out = connection.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\n"
-                            + "Transfer-Encoding: chunked\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write((head + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     for (int i = 0; i < MAX_CHUNKS; i++) {
                         out.write(chunk);
                         out.flush();
@@ -504,14 +762,22 @@ class UpstreamClientTest {
 
         private final ServerSocket socket;
         private final ExecutorService accepter = Executors.newSingleThreadExecutor();
+        private final AtomicInteger connections = new AtomicInteger();
 
         RawServer(String rawAnswer) throws IOException {
+            this(rawAnswer, 0);
+        }
+
+        /** Answers each connection only after a pause, one connection at a time. */
+        RawServer(String rawAnswer, long delayMillis) throws IOException {
             socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
             byte[] answer = rawAnswer.getBytes(StandardCharsets.ISO_8859_1);
             accepter.submit(() -> {
                 while (!socket.isClosed()) {
                     try (Socket connection = socket.accept()) {
+                        connections.incrementAndGet();
                         readRequestHead(connection.getInputStream());
+                        Thread.sleep(delayMillis);
                         OutputStream out = connection.getOutputStream();
                         out.write(answer);
                         out.flush();
@@ -525,6 +791,11 @@ class UpstreamClientTest {
 
         int port() {
             return socket.getLocalPort();
+        }
+
+        /** How many connections the server has accepted so far. */
+        int connections() {
+            return connections.get();
         }
 
         private static void readRequestHead(InputStream in) throws IOException {
