@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ public final class FhirJson {
     public record StreamedBundle(ObjectNode bundle, boolean streamed) {}
 
     /**
-     * Reads a resource that may be a Bundle, handing the elements of its {@code entry} array to {@code handler} one at
+     * Reads a resource that may be a Bundle from a stream (read to its end, not closed), handing the elements of its {@code entry} array to {@code handler} one at
      * a time as they are read, if {@code streams} accepts the top-level fields read before that array (servers write
      * {@code resourceType} and {@code type} first); otherwise the array is read into the tree like any other field.
      * The same limits as {@link #readResource} apply to the whole document. The handler may throw: reading stops, and
@@ -108,7 +109,7 @@ public final class FhirJson {
      * @throws IOException if the bytes are not one well-formed FHIR JSON resource; entries read before the fault
      *     have already been handed on
      */
-    public StreamedBundle readBundle(byte[] json, Predicate<ObjectNode> streams, EntryHandler handler)
+    public StreamedBundle readBundle(InputStream json, Predicate<ObjectNode> streams, EntryHandler handler)
             throws IOException {
         try (JsonParser parser = mapper.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -567,10 +567,10 @@ public final class ResponsePath {
         String policyVersion = admission.engine().version();
         String pageQuery = request.interaction() == Interaction.PAGE
                 ? redeemPage(request.parameters(), requesterId, policyVersion) : null;
-        UpstreamResponse response = fetch(request, pageQuery);
         if (request.interaction() != Interaction.READ) {
-            return forwardSearchset(request, record, admission, response);
+            return forwardSearchset(request, record, admission, pageQuery);
         }
+        UpstreamResponse response = fetch(request, pageQuery);
         ObjectNode resource = labelled(request, response);
         Confidentiality patientMark = DisclosureControl.needsPatientMark(admission, resource)
                 ? patientMark(request, resource) : null;
@@ -585,50 +585,35 @@ public final class ResponsePath {
     }
 
     /**
-     * Releases a search or page answer one entry at a time: each entry of the searchset Bundle is read, labelled,
-     * decided, redacted, rewritten and written out before the next is read, so that the answer is never held as one
-     * tree, only as the upstream's bytes and the answer's. What the entries release is noted apart and taken into
-     * the request's record only once every entry has been released. A Bundle whose {@code resourceType} and
-     * {@code type} do not come before its entries is released whole, the same way.
+     * Releases a search or page answer one entry at a time, as it arrives: each entry of the searchset Bundle is read
+     * from the practice server's answer, labelled, decided, redacted, rewritten and written out before the next is
+     * read, so that the answer is never held as one tree, and the practice server's bytes are not held at all. What
+     * the entries release is noted apart and taken into the request's record only once every entry has been
+     * released. A Bundle whose {@code resourceType} and {@code type} do not come before its entries is released
+     * whole, the same way.
+     *
+     * @param pageQuery for a page request, the practice server's page query its token stands for
      */
     private Outbound forwardSearchset(Inbound request, RequestRecord record, DisclosureControl.Admission admission,
-            UpstreamResponse response) {
-        String upstreamBase = upstream.base().toString();
-        RequestRecord entries = new RequestRecord(clock.instant());
-        FhirJson.EntryWriter written = json.entryWriter();
-        boolean[] dropped = {false};
-        int[] droppedLinks = {0};
-        FhirJson.StreamedBundle read;
+            String pageQuery) {
+        Searchset searchset = new Searchset(request, admission, new RequestRecord(clock.instant()));
+        UpstreamClient.Streamed<FhirJson.StreamedBundle> answer;
         try {
-            read = json.readBundle(response.body(), ResponsePath::isSearchset, entry -> {
-                if (entry instanceof ObjectNode object) {
-                    labelOrFail(() -> labeller.labelEntry(object));
-                }
-                boolean kept;
-                try {
-                    kept = control.releaseEntry(admission, entry, entries);
-                } catch (IllegalArgumentException e) {
-                    throw new GuardException(GuardError.REDACTION_FAILED, null, e);
-                }
-                if (!kept) {
-                    dropped[0] = true;
-                    return;
-                }
-                if (entry instanceof ObjectNode object) {
-                    droppedLinks[0] += LinkRewriter.rewriteEntry(object, upstreamBase, request.guardBase());
-                }
-                written.add(entry);
-            });
-        } catch (IOException e) {
-            throw new GuardException(GuardError.UPSTREAM_NOT_FHIR, null, e);
+            answer = upstream.stream(relativePath(request, pageQuery), request.headers(), searchset::read);
+        } catch (UpstreamFailure failure) {
+            throw new GuardException(errorFor(failure.kind()), null, failure);
         }
+        if (!answer.isSuccess()) {
+            throw new GuardException(errorForStatus(answer.status(), request.interaction()));
+        }
+        FhirJson.StreamedBundle read = answer.value();
         ObjectNode bundle = read.bundle();
         checkAnswerMatches(request, bundle);
         labelOrFail(() -> labeller.label(bundle));
         Decision decision;
         if (read.streamed()) {
-            decision = control.releaseSearchset(admission, bundle, dropped[0]);
-            record.absorbReleases(entries);
+            decision = control.releaseSearchset(admission, bundle, searchset.dropped);
+            record.absorbReleases(searchset.entries);
         } else {
             try {
                 decision = control.release(admission, request.interaction(), bundle, null, record);
@@ -638,10 +623,51 @@ public final class ResponsePath {
         }
         control.admitPatients(admission, record);
         issuePages(bundle, admission.context().requester().id(), admission.engine().version());
-        droppedLinks[0] += LinkRewriter.rewrite(bundle, upstreamBase, request.guardBase());
-        warnIfLinksDropped(droppedLinks[0]);
-        AnswerBody body = read.streamed() ? written.finish(bundle) : AnswerBody.of(json.write(bundle));
-        return new Outbound(200, answerHeaders(request, response, decision), body);
+        String upstreamBase = upstream.base().toString();
+        warnIfLinksDropped(searchset.droppedLinks + LinkRewriter.rewrite(bundle, upstreamBase, request.guardBase()));
+        AnswerBody body = read.streamed() ? searchset.written.finish(bundle) : AnswerBody.of(json.write(bundle));
+        return new Outbound(200, answerHeaders(request, answer.headers(), decision), body);
+    }
+
+    /** One search answer being released entry by entry, and what its entries have released so far. */
+    private final class Searchset {
+
+        private final Inbound request;
+        private final DisclosureControl.Admission admission;
+        private final RequestRecord entries;
+        private final FhirJson.EntryWriter written = json.entryWriter();
+        private boolean dropped;
+        private int droppedLinks;
+
+        Searchset(Inbound request, DisclosureControl.Admission admission, RequestRecord entries) {
+            this.request = request;
+            this.admission = admission;
+            this.entries = entries;
+        }
+
+        FhirJson.StreamedBundle read(java.io.InputStream body) throws IOException {
+            return json.readBundle(body, ResponsePath::isSearchset, this::release);
+        }
+
+        private void release(com.fasterxml.jackson.databind.JsonNode entry) {
+            if (entry instanceof ObjectNode object) {
+                labelOrFail(() -> labeller.labelEntry(object));
+            }
+            boolean kept;
+            try {
+                kept = control.releaseEntry(admission, entry, entries);
+            } catch (IllegalArgumentException e) {
+                throw new GuardException(GuardError.REDACTION_FAILED, null, e);
+            }
+            if (!kept) {
+                dropped = true;
+                return;
+            }
+            if (entry instanceof ObjectNode object) {
+                droppedLinks += LinkRewriter.rewriteEntry(object, upstream.base().toString(), request.guardBase());
+            }
+            written.add(entry);
+        }
     }
 
     private static boolean isSearchset(ObjectNode bundle) {
@@ -720,7 +746,21 @@ public final class ResponsePath {
      * @param pageQuery for a page request, the practice server's page query its token stands for
      */
     private UpstreamResponse fetch(Inbound request, String pageQuery) {
-        String relative = switch (request.interaction()) {
+        UpstreamResponse response;
+        try {
+            response = upstream.get(relativePath(request, pageQuery), request.headers());
+        } catch (UpstreamFailure failure) {
+            throw new GuardException(errorFor(failure.kind()), null, failure);
+        }
+        if (!response.isSuccess()) {
+            throw new GuardException(errorForStatus(response.status(), request.interaction()));
+        }
+        return response;
+    }
+
+    /** The request relative to the practice server's base. */
+    private static String relativePath(Inbound request, String pageQuery) {
+        return switch (request.interaction()) {
             case READ -> {
                 if (!FHIR_ID.matcher(request.id()).matches()) {
                     throw new GuardException(GuardError.NOT_FOUND);
@@ -730,16 +770,6 @@ public final class ResponsePath {
             case SEARCH -> request.resourceType() + query(request.parameters());
             case PAGE -> Objects.requireNonNull(pageQuery, "pageQuery");
         };
-        UpstreamResponse response;
-        try {
-            response = upstream.get(relative, request.headers());
-        } catch (UpstreamFailure failure) {
-            throw new GuardException(errorFor(failure.kind()), null, failure);
-        }
-        if (!response.isSuccess()) {
-            throw new GuardException(errorForStatus(response.status(), request.interaction()));
-        }
-        return response;
     }
 
     /** The answer parsed as one tree, checked to be what was asked for, and labelled. */
@@ -769,7 +799,7 @@ public final class ResponsePath {
     /** The released answer: links rebased to the guard, the decision named, the body serialized. */
     private Outbound answer(Inbound request, UpstreamResponse response, ObjectNode resource, Decision decision) {
         warnIfLinksDropped(LinkRewriter.rewrite(resource, upstream.base().toString(), request.guardBase()));
-        return new Outbound(200, answerHeaders(request, response, decision), json.write(resource));
+        return new Outbound(200, answerHeaders(request, response.headers(), decision), json.write(resource));
     }
 
     private void warnIfLinksDropped(int dropped) {
@@ -779,14 +809,15 @@ public final class ResponsePath {
         }
     }
 
-    private static Map<String, String> answerHeaders(Inbound request, UpstreamResponse response, Decision decision) {
+    private static Map<String, String> answerHeaders(Inbound request, Map<String, String> upstreamHeaders,
+            Decision decision) {
         Map<String, String> headers = baseHeaders();
         headers.put(DisclosureControl.DECISION_HEADER, DisclosureControl.headerValue(decision));
         if (request.interaction() == Interaction.READ) {
-            copy(response.headers(), headers, "etag", "ETag");
-            copy(response.headers(), headers, "last-modified", "Last-Modified");
+            copy(upstreamHeaders, headers, "etag", "ETag");
+            copy(upstreamHeaders, headers, "last-modified", "Last-Modified");
         }
-        copy(response.headers(), headers, "x-request-id", "X-Request-Id");
+        copy(upstreamHeaders, headers, "x-request-id", "X-Request-Id");
         return headers;
     }
 

@@ -187,6 +187,157 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws UpstreamFailure for every other outcome
      */
     public UpstreamResponse get(String relativePath, Map<String, String> requestHeaders) throws UpstreamFailure {
+        return exchange(relativePath, requestHeaders, this::answer);
+    }
+
+    /** Reads a body as it arrives from the practice server. */
+    @FunctionalInterface
+    public interface BodyReader<T> {
+
+        /**
+         * @param body the body, ending where the answer ends; reading past the size limit fails
+         * @return what was read from it
+         * @throws IOException if the body cannot be read, or is not what the reader expects
+         */
+        T read(InputStream body) throws IOException;
+    }
+
+    /**
+     * An answer whose body was read as it arrived.
+     *
+     * @param status the HTTP status, 2xx or 4xx
+     * @param headers the response headers that passed the allow-list (lower-case names)
+     * @param value what the reader made of the body, for a 2xx answer; {@code null} for a 4xx answer, whose body is
+     *     not read
+     */
+    public record Streamed<T>(int status, Map<String, String> headers, T value) {
+
+        public Streamed {
+            headers = Map.copyOf(headers);
+        }
+
+        public boolean isSuccess() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /**
+     * As {@link #get}, but the body of a 2xx answer is handed to {@code reader} as it arrives instead of being
+     * collected first, so that the caller can work on its beginning while the rest is still on its way and need not
+     * hold all of it. Everything else is as for {@link #get}: the same checks before the body is read, the same size
+     * limit (reading past it fails as {@link UpstreamFailure.Kind#TOO_LARGE}), and the same deadline, which now also
+     * covers the reader's own work. The reader must read the body to its end; a body it leaves unfinished, or that
+     * is cut short or malformed, is {@link UpstreamFailure.Kind#NOT_FHIR} (the reader's own {@code IOException}s
+     * included). A runtime exception from the reader reaches the caller unchanged. The connection goes back to the
+     * pool only after a body read to its end.
+     *
+     * @throws UpstreamFailure for every outcome but a 2xx or 4xx FHIR JSON answer read to its end
+     */
+    public <T> Streamed<T> stream(String relativePath, Map<String, String> requestHeaders, BodyReader<T> reader)
+            throws UpstreamFailure {
+        return exchange(relativePath, requestHeaders, response -> {
+            int status = checked(response);
+            Map<String, String> headers = keptHeaders(response);
+            if (status >= 400) {
+                throw new Unread(new Streamed<>(status, headers, null));
+            }
+            HttpEntity entity = response.getEntity();
+            if (entity != null && entity.getContentLength() > maxBodyBytes) {
+                throw tooLarge();
+            }
+            InputStream body = new Capped(entity == null ? InputStream.nullInputStream() : entity.getContent(),
+                    maxBodyBytes);
+            T value;
+            try {
+                value = reader.read(body);
+            } catch (RuntimeException e) {
+                throw new ReaderFailed(e);
+            }
+            if (body.read() != -1) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR,
+                        "the practice server's answer goes on after the resource");
+            }
+            return new Streamed<>(status, headers, value);
+        });
+    }
+
+    /** What an exchange makes of the practice server's answer, once its status line and headers are in. */
+    @FunctionalInterface
+    private interface Answer<T> {
+        T take(ClassicHttpResponse response) throws UpstreamFailure, IOException;
+    }
+
+    /** A runtime exception from a {@link BodyReader}, carried out of the exchange to be thrown unchanged. */
+    private static final class ReaderFailed extends RuntimeException {
+        ReaderFailed(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A 4xx answer returned without its body being read; the connection is closed, not reused. */
+    private static final class Unread extends RuntimeException {
+        private final transient Streamed<?> answer;
+
+        Unread(Streamed<?> answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
+    }
+
+    /** The body read past the size limit. */
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super("the practice server's answer is too large");
+        }
+    }
+
+    /** A body that fails once more than a limit has been read from it. */
+    private static final class Capped extends java.io.FilterInputStream {
+
+        private final long limit;
+        private long read;
+
+        Capped(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = super.read(bytes, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count(skipped);
+            return skipped;
+        }
+
+        private void count(long n) throws TooLarge {
+            read += n;
+            if (read > limit) {
+                throw new TooLarge();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T exchange(String relativePath, Map<String, String> requestHeaders, Answer<T> take)
+            throws UpstreamFailure {
         if (closed) {
             throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the upstream client is closed");
         }
@@ -196,9 +347,15 @@ public final class UpstreamClient implements AutoCloseable {
         boolean complete = false;
         try {
             response = http.executeOpen(null, request, null);
-            UpstreamResponse answer = answer(response);
+            T answer = take.take(response);
             complete = true;
             return answer;
+        } catch (Unread unread) {
+            return (T) unread.answer;
+        } catch (ReaderFailed e) {
+            throw (RuntimeException) e.getCause();
+        } catch (TooLarge e) {
+            throw tooLarge();
         } catch (IOException e) {
             if (deadline.passed()) {
                 throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the practice server did not answer in time", e);
@@ -266,6 +423,16 @@ public final class UpstreamClient implements AutoCloseable {
      * bodies read; anything else is refused unread.
      */
     private UpstreamResponse answer(ClassicHttpResponse response) throws UpstreamFailure, IOException {
+        int status = checked(response);
+        return new UpstreamResponse(status, keptHeaders(response), body(response.getEntity()));
+    }
+
+    /**
+     * The status of an answer whose body may be read: 2xx or 4xx, FHIR JSON, no content coding, unambiguous framing.
+     *
+     * @throws UpstreamFailure for any other answer, whose body is then never read
+     */
+    private static int checked(ClassicHttpResponse response) throws UpstreamFailure {
         int status = response.getCode();
         if (status >= 300 && status < 400) {
             throw new UpstreamFailure(UpstreamFailure.Kind.REDIRECT, "the practice server answered with a redirect");
@@ -281,7 +448,7 @@ public final class UpstreamClient implements AutoCloseable {
             throw new UpstreamFailure(UpstreamFailure.Kind.NOT_FHIR,
                     "the practice server's answer was cut short or malformed");
         }
-        return new UpstreamResponse(status, keptHeaders(response), body(response.getEntity()));
+        return status;
     }
 
     private static boolean withoutContentCoding(ClassicHttpResponse response) {

@@ -43,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -660,6 +661,141 @@ class UpstreamClientTest {
     @ValueSource(strings = {"ftp://127.0.0.1/fhir", "fhir", "file:///fhir"})
     void constructor_refusesABaseThatIsNotAnHttpUrl(String base) {
         assertThatThrownBy(() -> clientFor(URI.create(base), LIMIT)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ---- bodies read as they arrive ----
+
+    @Test
+    void stream_handsTheBodyToTheReaderAsItArrives() throws Exception {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", FHIR_JSON).withHeader("ETag", "W/\"3\"").withHeader("Server", "Test/1.0")
+                .withBody(PATIENT).withChunkedDribbleDelay(5, 50)));
+
+        UpstreamClient.Streamed<String> answer = client.stream("Patient", Map.of(),
+                body -> new String(body.readAllBytes(), StandardCharsets.UTF_8));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.value()).isEqualTo(PATIENT);
+        assertThat(answer.headers()).containsOnlyKeys("etag");
+    }
+
+    @Test
+    void stream_whenTheAnswerIs4xx_returnsItsStatusWithoutReadingTheBody() throws Exception {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", FHIR_JSON).withBody("{\"resourceType\":\"OperationOutcome\"}")));
+        AtomicBoolean read = new AtomicBoolean();
+
+        UpstreamClient.Streamed<String> answer = client.stream("Patient", Map.of(), body -> {
+            read.set(true);
+            return "read";
+        });
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.isSuccess()).isFalse();
+        assertThat(answer.value()).isNull();
+        assertThat(read).isFalse();
+    }
+
+    @Test
+    void stream_whenTheBodyPassesTheLimit_failsAsTooLarge() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(largePatient(LIMIT * 4)).withChunkedDribbleDelay(8, 40)));
+
+        assertStreamFailure(() -> client.stream("Patient", Map.of(), InputStream::readAllBytes),
+                UpstreamFailure.Kind.TOO_LARGE);
+    }
+
+    @Test
+    void stream_whenTheDeclaredLengthIsOverTheLimit_failsAsTooLargeWithoutCallingTheReader() {
+        byte[] large = largePatient(LIMIT * 2);
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse().withHeader("Content-Type", FHIR_JSON)
+                .withHeader("Content-Length", String.valueOf(large.length)).withBody(large)));
+        AtomicBoolean read = new AtomicBoolean();
+
+        assertStreamFailure(() -> client.stream("Patient", Map.of(), body -> {
+            read.set(true);
+            return body.readAllBytes();
+        }), UpstreamFailure.Kind.TOO_LARGE);
+        assertThat(read).isFalse();
+    }
+
+    @Test
+    void stream_whenTheReaderLeavesTheBodyUnfinished_failsAsNotFhir() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(PATIENT)));
+
+        assertStreamFailure(() -> client.stream("Patient", Map.of(), body -> body.readNBytes(10)),
+                UpstreamFailure.Kind.NOT_FHIR);
+    }
+
+    @Test
+    void stream_whenTheReaderRejectsTheBody_failsAsNotFhir() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(PATIENT)));
+
+        assertStreamFailure(() -> client.stream("Patient", Map.of(), body -> {
+            throw new IOException("not a Bundle");
+        }), UpstreamFailure.Kind.NOT_FHIR);
+    }
+
+    @Test
+    void stream_aRuntimeExceptionFromTheReader_reachesTheCallerUnchanged() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(PATIENT)));
+        IllegalStateException refusal = new IllegalStateException("refused half-way");
+
+        assertThatThrownBy(() -> client.stream("Patient", Map.of(), body -> {
+            body.readNBytes(5);
+            throw refusal;
+        })).isSameAs(refusal);
+    }
+
+    @Test
+    void stream_whenTheBodyIsShorterThanItsContentLength_failsAsNotFhir() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 500\r\n\r\n";
+        try (RawServer raw = new RawServer(head + PATIENT.substring(0, 30))) {
+            UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT);
+
+            assertStreamFailure(() -> rawClient.stream("Patient", Map.of(), InputStream::readAllBytes),
+                    UpstreamFailure.Kind.NOT_FHIR);
+        }
+    }
+
+    @Test
+    void stream_whenTheBodyTricklesInLongerThanTheTimeout_failsAsTimeout() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse()
+                .withHeader("Content-Type", FHIR_JSON).withBody(PATIENT).withChunkedDribbleDelay(20, 2_000)));
+        UpstreamClient impatient = impatientClientFor(URI.create(upstreamUrl() + "/fhir"));
+
+        assertStreamFailure(() -> impatient.stream("Patient", Map.of(), InputStream::readAllBytes),
+                UpstreamFailure.Kind.TIMEOUT);
+    }
+
+    @Test
+    void stream_aRefusedAnswerIsNotHandedToTheReader() {
+        upstream.stubFor(get("/fhir/Patient").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/html").withBody("<html>" + PATIENT + "</html>")));
+        AtomicBoolean read = new AtomicBoolean();
+
+        assertStreamFailure(() -> client.stream("Patient", Map.of(), body -> {
+            read.set(true);
+            return body.readAllBytes();
+        }), UpstreamFailure.Kind.NOT_FHIR);
+        assertThat(read).isFalse();
+    }
+
+    private interface StreamCall {
+        UpstreamClient.Streamed<?> run() throws UpstreamFailure;
+    }
+
+    private static void assertStreamFailure(StreamCall call, UpstreamFailure.Kind kind) {
+        try {
+            UpstreamClient.Streamed<?> answer = call.run();
+            throw new AssertionError("expected " + kind + " but the answer was " + answer.status());
+        } catch (UpstreamFailure failure) {
+            assertThat(failure.kind()).as("failure kind (%s)", failure.getMessage()).isEqualTo(kind);
+            assertThat(failure.getMessage()).doesNotContain("Smith");
+        }
     }
 
     // ---- helpers ----
