@@ -593,30 +593,21 @@ class UpstreamClientTest {
         String head = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: 5\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n";
         String chunked = Integer.toHexString(PATIENT.length()) + "\r\n" + PATIENT + "\r\n0\r\n\r\n";
-        try (RawServer raw = new RawServer(head + chunked);
-                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
-
-            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
-        }
+        assertRawAnswerFails(head + chunked, UpstreamFailure.Kind.NOT_FHIR);
     }
 
     @Test
     void get_whenUpstreamSwitchesProtocols_failsAsMalformedAndReadsNothingAfterIt() throws Exception {
         String answer = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
-                + "\r\n\r\n" + PATIENT;
-        try (RawServer raw = new RawServer(answer);
-                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+                + OK_PATIENT;
 
-            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
-        }
+        assertRawAnswerFails(answer, UpstreamFailure.Kind.NOT_FHIR);
     }
 
     @Test
     void get_whenAnInterimAnswerPrecedesTheAnswer_returnsTheFinalAnswer() throws Exception {
-        String answer = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
-                + "\r\n\r\n" + PATIENT;
+        String answer = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n" + OK_PATIENT;
+
         try (RawServer raw = new RawServer(answer);
                 UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
 
@@ -629,25 +620,16 @@ class UpstreamClientTest {
 
     @Test
     void get_whenGarbagePrecedesAValidAnswer_failsAsNotFhir() throws Exception {
-        String answer = "<html>not a status line</html>\r\n"
-                + "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: " + PATIENT.length()
-                + "\r\n\r\n" + PATIENT;
-        try (RawServer raw = new RawServer(answer);
-                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+        String answer = "<html>not a status line</html>\r\n" + OK_PATIENT;
 
-            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
-        }
+        assertRawAnswerFails(answer, UpstreamFailure.Kind.NOT_FHIR);
     }
 
     @Test
     void get_whenAHeaderLineIsEndless_failsAsNotFhir() throws Exception {
         String answer = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nX-Padding: " + "x".repeat(200_000)
                 + "\r\nContent-Length: " + PATIENT.length() + "\r\n\r\n" + PATIENT;
-        try (RawServer raw = new RawServer(answer);
-                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
-
-            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), UpstreamFailure.Kind.NOT_FHIR);
-        }
+        assertRawAnswerFails(answer, UpstreamFailure.Kind.NOT_FHIR);
     }
 
     @Test
@@ -799,6 +781,19 @@ class UpstreamClientTest {
     }
 
     // ---- helpers ----
+
+    /** A well-formed answer with {@link #PATIENT}, as a raw server sends it. */
+    private static final String OK_PATIENT = "HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\nContent-Length: "
+            + PATIENT.length() + "\r\n\r\n" + PATIENT;
+
+    /** A raw server sends these bytes as its answer, and the client's read of it fails as the kind given. */
+    private static void assertRawAnswerFails(String answer, UpstreamFailure.Kind kind) throws Exception {
+        try (RawServer raw = new RawServer(answer);
+                UpstreamClient rawClient = clientFor(URI.create("http://127.0.0.1:" + raw.port() + "/fhir"), LIMIT)) {
+
+            assertFailure(() -> rawClient.get("Patient/p1", Map.of()), kind);
+        }
+    }
 
     private interface Call {
         UpstreamResponse run() throws UpstreamFailure;
