@@ -100,9 +100,10 @@ public final class FhirJson {
     public record StreamedBundle(ObjectNode bundle, boolean streamed) {}
 
     /**
-     * Reads a resource that may be a Bundle from a stream (read to its end, not closed), handing the elements of its {@code entry} array to {@code handler} one at
-     * a time as they are read, if {@code streams} accepts the top-level fields read before that array (servers write
-     * {@code resourceType} and {@code type} first); otherwise the array is read into the tree like any other field.
+     * Reads a resource that may be a Bundle from a stream (read to its end, not closed), handing the elements of its
+     * {@code entry} array to {@code handler} one at a time as they are read, if {@code streams} accepts the top-level
+     * fields read before that array (servers write {@code resourceType} and {@code type} first); otherwise the array
+     * is read into the tree like any other field.
      * The same limits as {@link #readResource} apply to the whole document. The handler may throw: reading stops, and
      * its exception reaches the caller unchanged.
      *
@@ -123,12 +124,19 @@ public final class FhirJson {
                 if (!streamed && name.equals("entry") && value == JsonToken.START_ARRAY && streams.test(bundle)) {
                     streamed = true;
                     bundle.putArray("entry");
-                    while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    for (JsonToken element = parser.nextToken(); element != JsonToken.END_ARRAY;
+                            element = parser.nextToken()) {
+                        if (element == null) {
+                            throw new IOException("the resource is cut short");
+                        }
                         handler.entry(readValue(parser));
                     }
                 } else {
                     bundle.set(name, readValue(parser));
                 }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("the resource is cut short");
             }
             if (parser.nextToken() != null) {
                 throw new IOException("trailing content after the resource");

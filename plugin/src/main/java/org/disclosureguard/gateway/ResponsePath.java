@@ -1,7 +1,9 @@
 package org.disclosureguard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -645,11 +647,11 @@ public final class ResponsePath {
             this.entries = entries;
         }
 
-        FhirJson.StreamedBundle read(java.io.InputStream body) throws IOException {
+        FhirJson.StreamedBundle read(InputStream body) throws IOException {
             return json.readBundle(body, ResponsePath::isSearchset, this::release);
         }
 
-        private void release(com.fasterxml.jackson.databind.JsonNode entry) {
+        private void release(JsonNode entry) {
             if (entry instanceof ObjectNode object) {
                 labelOrFail(() -> labeller.labelEntry(object));
             }
@@ -714,7 +716,7 @@ public final class ResponsePath {
      */
     private void issuePages(ObjectNode bundle, String requesterId, String policyVersion) {
         String base = upstream.base().toString();
-        for (com.fasterxml.jackson.databind.JsonNode link : bundle.path("link")) {
+        for (JsonNode link : bundle.path("link")) {
             String url = link.path("url").asText("");
             if (link instanceof ObjectNode linkObject && url.startsWith(base + "?") && url.contains("_getpages=")) {
                 String token = pageTokens.issue(new PageTokens.Grant(requesterId, policyVersion,
