@@ -340,14 +340,21 @@ public final class DisclosureControl {
         if (dropped || !admission.internal()) {
             bundle.remove("total");
         }
-        if (!admission.internal() && bundle.get("link") instanceof ArrayNode links) {
+        if (!admission.internal()) {
+            keepPagingLinksOnly(bundle);
+        }
+        return admission.decision();
+    }
+
+    /** Removes a Bundle's links other than {@code self}, {@code next} and {@code previous}: what an outsider sees. */
+    private static void keepPagingLinksOnly(ObjectNode bundle) {
+        if (bundle.get("link") instanceof ArrayNode links) {
             for (Iterator<JsonNode> it = links.iterator(); it.hasNext(); ) {
                 if (!KEPT_LINKS.contains(it.next().path("relation").asText(""))) {
                     it.remove();
                 }
             }
         }
-        return admission.decision();
     }
 
     /**
@@ -385,13 +392,7 @@ public final class DisclosureControl {
             }
         }
         answer.remove("total");
-        if (answer.get("link") instanceof ArrayNode links) {
-            for (Iterator<JsonNode> it = links.iterator(); it.hasNext(); ) {
-                if (!KEPT_LINKS.contains(it.next().path("relation").asText(""))) {
-                    it.remove();
-                }
-            }
-        }
+        keepPagingLinksOnly(answer);
         return last;
     }
 
