@@ -217,7 +217,7 @@ public final class ResponsePath {
     public Outbound poll(String caseId, Map<String, String> headers, String guardBase,
             DisclosureControl.Connection connection) {
         RequestRecord record = new RequestRecord(clock.instant());
-        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
+        String target = caseTarget(caseId);
         Outbound answer;
         String code = null;
         List<TransactionalWrite> writes = new ArrayList<>();
@@ -298,34 +298,18 @@ public final class ResponsePath {
      */
     public Outbound withdraw(String caseId, Map<String, String> headers, String guardBase,
             DisclosureControl.Connection connection) {
-        RequestRecord record = new RequestRecord(clock.instant());
-        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
-        Outbound answer;
-        String code;
-        List<TransactionalWrite> writes = new ArrayList<>();
-        try {
-            CaseRequest request = caseRequest(caseId, headers, guardBase, connection, record);
-            DisclosureControl.Identified who = request.who();
-            HeldRequests.State state = request.state();
-            record.review(caseId, "");
-            if (!(state instanceof HeldRequests.State.Waiting)
-                    && !(state instanceof HeldRequests.State.Approved)) {
-                throw new GuardException(GuardError.REVIEW_CLOSED);
-            }
-            writes.add(held.withdraw(caseId, who.requester().id()));
-            code = "DG-5106";
-            answer = new Outbound(202, baseHeaders(), json.write(OperationOutcomes.information(code,
-                    "The request is withdrawn; nothing was released and nothing will be.")));
-        } catch (GuardException e) {
-            answer = error(e.error(), e.detail());
-            code = e.error().code();
-            writes.clear();
-        } catch (Refusal refusal) {
-            answer = refused(refusal);
-            code = refusal.code();
-            writes.clear();
-        }
-        return audited(record, "delete", "", target, answer, code, writes);
+        return onHeldCase(caseId, headers, guardBase, connection, "delete", "withdrawing a held request",
+                (request, writes) -> {
+                    HeldRequests.State state = request.state();
+                    if (!(state instanceof HeldRequests.State.Waiting)
+                            && !(state instanceof HeldRequests.State.Approved)) {
+                        throw new GuardException(GuardError.REVIEW_CLOSED);
+                    }
+                    writes.add(held.withdraw(caseId, request.who().requester().id()));
+                    String code = "DG-5106";
+                    return new CaseAnswer(new Outbound(202, baseHeaders(), json.write(OperationOutcomes.information(
+                            code, "The request is withdrawn; nothing was released and nothing will be."))), code);
+                });
     }
 
     /**
@@ -339,53 +323,77 @@ public final class ResponsePath {
      */
     public Outbound answerQuestion(String caseId, byte[] body, Map<String, String> headers, String guardBase,
             DisclosureControl.Connection connection) {
+        return onHeldCase(caseId, headers, guardBase, connection, "operation",
+                "recording an answer to a reviewer's question", (request, writes) -> {
+                    String text = RequesterAnswer.parse(body);
+                    if (text == null) {
+                        String code = "DG-5015";
+                        return new CaseAnswer(new Outbound(400, baseHeaders(), json.write(OperationOutcomes.of(code,
+                                400, "invalid", "Send a FHIR Parameters resource (application/fhir+json) with exactly"
+                                        + " one parameter named 'answer' carrying a non-blank valueString of at most "
+                                        + RequesterAnswer.MAX_LENGTH + " characters."))), code);
+                    }
+                    if (!(request.state() instanceof HeldRequests.State.Waiting waiting)
+                            || waiting.question().isEmpty()) {
+                        String code = "DG-5014";
+                        return new CaseAnswer(new Outbound(409, baseHeaders(), json.write(OperationOutcomes.of(code,
+                                409, "business-rule", "This request is not waiting for an answer from you (no"
+                                        + " question was asked, it was answered already, or the request has been"
+                                        + " decided)."))), code);
+                    }
+                    writes.add(held.answer(caseId, request.who().requester().id(), text));
+                    String code = "DG-5109";
+                    Map<String, String> answered = baseHeaders();
+                    answered.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
+                    answered.put("Content-Location", guardBase + "/" + caseTarget(caseId));
+                    return new CaseAnswer(new Outbound(202, answered, json.write(OperationOutcomes.information(code,
+                            "Your answer is recorded and the request is back with the practice's reviewer. Poll"
+                                    + " again later."))), code);
+                });
+    }
+
+    /** What an operation on a held case answers, with the code its audit entry records. */
+    private record CaseAnswer(Outbound answer, String code) {}
+
+    /** An operation on a held case, given who asks and the case's state; it adds what it changes to the writes. */
+    @FunctionalInterface
+    private interface CaseOperation {
+        CaseAnswer apply(CaseRequest request, List<TransactionalWrite> writes);
+    }
+
+    /**
+     * Identifies the requester of a withdrawal or an answer to a question, finds the case for them and runs the
+     * operation. A refusal or a failure is answered as such, with nothing written but the audit entry; every answer is
+     * recorded, with the operation's writes in the same transaction.
+     *
+     * @param failure what the operation does, for the log of an unexpected failure
+     */
+    private Outbound onHeldCase(String caseId, Map<String, String> headers, String guardBase,
+            DisclosureControl.Connection connection, String interaction, String failure, CaseOperation operation) {
         RequestRecord record = new RequestRecord(clock.instant());
-        String target = REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
-        Outbound answer;
-        String code;
         List<TransactionalWrite> writes = new ArrayList<>();
+        CaseAnswer answered;
         try {
             CaseRequest request = caseRequest(caseId, headers, guardBase, connection, record);
-            DisclosureControl.Identified who = request.who();
-            HeldRequests.State state = request.state();
             record.review(caseId, "");
-            String text = RequesterAnswer.parse(body);
-            if (text == null) {
-                code = "DG-5015";
-                answer = new Outbound(400, baseHeaders(), json.write(OperationOutcomes.of(code, 400, "invalid",
-                        "Send a FHIR Parameters resource (application/fhir+json) with exactly one parameter named"
-                                + " 'answer' carrying a non-blank valueString of at most "
-                                + RequesterAnswer.MAX_LENGTH + " characters.")));
-            } else if (!(state instanceof HeldRequests.State.Waiting waiting) || waiting.question().isEmpty()) {
-                code = "DG-5014";
-                answer = new Outbound(409, baseHeaders(), json.write(OperationOutcomes.of(code, 409, "business-rule",
-                        "This request is not waiting for an answer from you (no question was asked, it was"
-                                + " answered already, or the request has been decided).")));
-            } else {
-                writes.add(held.answer(caseId, who.requester().id(), text));
-                code = "DG-5109";
-                Map<String, String> answered = baseHeaders();
-                answered.put("Retry-After", Long.toString(POLL_AFTER.toSeconds()));
-                answered.put("Content-Location", guardBase + "/" + target);
-                answer = new Outbound(202, answered, json.write(OperationOutcomes.information(code,
-                        "Your answer is recorded and the request is back with the practice's reviewer. Poll"
-                                + " again later.")));
-            }
+            answered = operation.apply(request, writes);
         } catch (GuardException e) {
-            answer = error(e.error(), e.detail());
-            code = e.error().code();
             writes.clear();
+            answered = new CaseAnswer(error(e.error(), e.detail()), e.error().code());
         } catch (Refusal refusal) {
-            answer = refused(refusal);
-            code = refusal.code();
             writes.clear();
+            answered = new CaseAnswer(refused(refusal), refusal.code());
         } catch (RuntimeException e) {
-            LOG.error("DG-1500 unexpected failure recording an answer to a reviewer's question", e);
-            answer = error(GuardError.INTERNAL, null);
-            code = GuardError.INTERNAL.code();
+            LOG.error("DG-1500 unexpected failure {}", failure, e);
             writes.clear();
+            answered = new CaseAnswer(error(GuardError.INTERNAL, null), GuardError.INTERNAL.code());
         }
-        return audited(record, "operation", "", target, answer, code, writes);
+        return audited(record, interaction, "", caseTarget(caseId), answered.answer(), answered.code(), writes);
+    }
+
+    /** A held case's address relative to the guard's base, as recorded. */
+    private static String caseTarget(String caseId) {
+        return REVIEW_OPERATION + "?case=" + (caseId == null ? "" : caseId);
     }
 
     /** Who asks about a held case, and the case's state for them. */
