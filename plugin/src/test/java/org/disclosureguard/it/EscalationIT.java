@@ -85,7 +85,7 @@ class EscalationIT {
                 .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
         assertThat(held.statusCode()).isEqualTo(202);
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
 
         WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
         try {
@@ -169,10 +169,9 @@ class EscalationIT {
 
     @Test
     void theFirstApprover_cannotGiveTheSecondApprovalToo() throws Exception {
-        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
-                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        HttpResponse<String> held = holdImmigrationRead();
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
 
         WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
         try {
@@ -198,10 +197,9 @@ class EscalationIT {
 
     @Test
     void theGuardianAsksForMoreInformation_theRequesterAnswersByPost_andTheCaseIsBackInTheQueue() throws Exception {
-        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
-                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        HttpResponse<String> held = holdImmigrationRead();
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
         String question = "Which conviction, in which court, and when was the deportation order made?";
 
         WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
@@ -289,10 +287,9 @@ class EscalationIT {
 
     @Test
     void theCaldicottGuardian_refusesInTheBrowser_andTheRequesterIsToldWhy() throws Exception {
-        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
-                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        HttpResponse<String> held = holdImmigrationRead();
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
 
         WebDriver browser = Chromium.start(Files.createTempDirectory(Path.of("target"), "escalation-it-chromium"));
         try {
@@ -323,8 +320,7 @@ class EscalationIT {
     void aDecisionPostedWithoutTheSessionsCsrfToken_isRefused() throws Exception {
         HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
                 .header("Authorization", "Bearer " + immigration()));
-        String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
         HttpResponse<String> signedIn = send(HttpRequest.newBuilder(uri("/staff/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("id=cg-anne&password="
@@ -382,7 +378,7 @@ class EscalationIT {
 
         assertThat(held.statusCode()).as(held.body()).isEqualTo(202);
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
         assertThat(poll).startsWith("http://127.0.0.1:" + port + "/fhir/$review?case=");
         assertThat(held.body()).contains(caseId).doesNotContain("\"name\"");
         StoredEntry holding = only(audit.byRequestId(held.headers().firstValue("X-DG-Request-Id").orElseThrow()));
@@ -438,7 +434,7 @@ class EscalationIT {
 
         assertThat(held.statusCode()).as("without respond-async, a 403 naming the case").isEqualTo(403);
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
         assertThat(held.body()).contains("DG-2105").contains(caseId);
 
         cases.refuse(caseId, Reviewer.of("cg-anne", "caldicott-guardian"),
@@ -455,10 +451,9 @@ class EscalationIT {
 
     @Test
     void theRequester_withdrawsItsHeldRequest_andNothingCanBeReleasedAfterwards() throws Exception {
-        HttpResponse<String> held = send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
-                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+        HttpResponse<String> held = holdImmigrationRead();
         String poll = held.headers().firstValue("Content-Location").orElseThrow();
-        String caseId = poll.substring(poll.indexOf("case=") + 5);
+        String caseId = caseIdOf(held);
 
         HttpResponse<String> stranger = send(HttpRequest.newBuilder(URI.create(poll))
                 .header("Authorization", "Bearer " + police()).DELETE());
@@ -545,5 +540,17 @@ class EscalationIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An immigration-enforcement read of the PDS patient, held for review (asked with respond-async). */
+    private HttpResponse<String> holdImmigrationRead() throws Exception {
+        return send(HttpRequest.newBuilder(uri("/fhir/Patient/9000000009"))
+                .header("Authorization", "Bearer " + immigration()).header("Prefer", "respond-async"));
+    }
+
+    /** The review case a held answer names in its poll address. */
+    private static String caseIdOf(HttpResponse<?> held) {
+        String poll = held.headers().firstValue("Content-Location").orElseThrow();
+        return poll.substring(poll.indexOf("case=") + 5);
     }
 }
