@@ -12,8 +12,8 @@ import java.util.Optional;
  * Looks for canaries in everything that left the guard, in every form a canary could take on the way out: as it is,
  * URL-encoded (form encoding, and every byte percent-encoded), base64 and base64url inside a longer encoded text (at
  * each of the three byte alignments), XML/HTML-escaped (markup characters, and every character as a decimal or
- * hexadecimal character reference) and JSON-escaped (every character as {@code \\uXXXX}). Text forms are matched
- * without regard to case; base64 forms exactly. Stateless.
+ * hexadecimal character reference) and JSON-escaped (every character as {@code \\u} and four hexadecimal digits).
+ * Text forms are matched without regard to case; base64 forms exactly. Stateless.
  */
 public final class CanaryScan {
 
